@@ -1,0 +1,125 @@
+"""Ingest flows, one per source kind: fingerprint → plan (read, normalise) → load → account.
+
+Tasks take and return plain values (paths, hashes, dates, dicts) and a `Plan`; connections are
+opened inside the task that needs one, because DuckDB allows one writing process at a time.
+"""
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NONE
+
+from flows.errors import SourceRejected
+from flows.sources import ledgers
+from flows.sources.beneficiaries import plan_beneficiaries
+from flows.sources.cpi import plan_cpi
+from flows.sources.tabular import plan_tabular
+from warehouse.connection import connect
+from warehouse.loads import Account, find_ingest, load_plan
+from warehouse.settings import WarehouseSettings
+from warehouse.staging import CsvSource, Plan
+
+PLANNERS = {
+    "cpi": plan_cpi,
+    "funds": lambda path, overrides: plan_tabular(path, ledgers.FUNDS, overrides),
+    "payments": lambda path, overrides: plan_tabular(path, ledgers.PAYMENTS, overrides),
+    "bonds": lambda path, overrides: plan_tabular(path, ledgers.BONDS, overrides),
+    "beneficiaries": plan_beneficiaries,
+}
+KINDS = tuple(PLANNERS)
+
+
+@task(cache_policy=NONE)
+def fingerprint_file(path: str) -> str:
+    """Return the file's sha256."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@task(cache_policy=NONE)
+def find_previous_ingest(db: str, sha256: str) -> dict | None:
+    """Return the earlier ingest of the same bytes, if the warehouse has one."""
+    with connect(Path(db)) as con:
+        return find_ingest(con, sha256)
+
+
+@task(cache_policy=NONE)
+def plan_source(path: str, kind: str, overrides: dict) -> Plan:
+    """Read the file and return how its rows load; raise SourceRejected if it cannot."""
+    return PLANNERS[kind](Path(path), overrides)
+
+
+@task(cache_policy=NONE)
+def load_planned(db: str, plan: Plan, path: str, sha256: str, published_on: date | None) -> dict:
+    """Validate and load the plan in one transaction, record the ingest, return the account."""
+    settings = WarehouseSettings()
+    try:
+        with connect(Path(db), settings=settings) as con:
+            account = load_plan(
+                con,
+                plan,
+                path=Path(path),
+                sha256=sha256,
+                home_region=settings.home_region,
+                published_on=published_on,
+            )
+        return account.to_dict()
+    finally:
+        for part in plan.parts:
+            source = part.source
+            if isinstance(source, CsvSource) and Path(source.path) != Path(path):
+                Path(source.path).unlink(missing_ok=True)
+
+
+def ingest_file(path: str, kind: str, db: str, overrides: dict) -> dict:
+    """Ingest one file inside a flow; return its account (duplicate and rejected included)."""
+    name = Path(path).name
+    sha256 = fingerprint_file(path)
+    previous = find_previous_ingest(db, sha256)
+    if previous:
+        return Account(
+            file=name,
+            kind=kind,
+            sha256=sha256,
+            status="duplicate",
+            ingest_id=previous["ingest_id"],
+            message=f"与已导入的文件「{previous['file']}」内容相同，未重复导入",
+        ).to_dict()
+    try:
+        plan = plan_source(path, kind, overrides)
+    except SourceRejected as exc:
+        errors = [{"row": exc.row, "column": exc.column, "message": exc.message}]
+        return Account(
+            file=name,
+            kind=kind,
+            sha256=sha256,
+            status="rejected",
+            message=exc.message,
+            errors=errors,
+            errors_total=1,
+        ).to_dict()
+    return load_planned(db, plan, path, sha256, overrides.get("published_on"))
+
+
+def _ingest_flow(kind: str):
+    @flow(name=f"ingest-{kind}", flow_run_name=f"ingest-{kind}", validate_parameters=False)
+    def ingest(
+        paths: list[str],
+        db: str,
+        as_of: date | None = None,
+        period: date | None = None,
+        published_on: date | None = None,
+    ) -> list[dict]:
+        overrides = {"as_of": as_of, "period": period, "published_on": published_on}
+        return [ingest_file(path, kind, db, overrides) for path in paths]
+
+    ingest.__doc__ = f"Ingest {kind} files into the warehouse; return one account per file."
+    return ingest
+
+
+INGEST_FLOWS = {kind: _ingest_flow(kind) for kind in KINDS}

@@ -1,0 +1,175 @@
+"""Civil-affairs table: beneficiary counts per county and group, and the benefit standards.
+
+Counts are wide (one column per group); standards sit in a second sheet or in columns named
+'…标准（元/月）' / '…标准（元/年）'. Both become one record per county × column.
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from flows.errors import SourceRejected
+from flows.sources import cells
+from flows.sources.files import Cell, Sheet, read_sheets
+from warehouse.staging import ArrowSource, Part, Plan, arrow_text_table
+
+GROUPS = {
+    "城市低保": "urban_dibao",
+    "城市低保对象": "urban_dibao",
+    "城镇低保": "urban_dibao",
+    "农村低保": "rural_dibao",
+    "农村低保对象": "rural_dibao",
+    "特困供养人员": "tekun",
+    "特困人员": "tekun",
+    "特困供养": "tekun",
+    "集中供养孤儿": "orphan_institutional",
+    "社会散居孤儿": "orphan_dispersed",
+    "孤儿": "orphan",
+    "事实无人抚养儿童": "de_facto_orphan",
+    "艾滋病病毒感染儿童": "hiv_child",
+    "领取失业保险金人员": "unemployment_insurance",
+    "失业保险金领取人员": "unemployment_insurance",
+    "领取失业补助金人员": "unemployment_allowance",
+    "失业补助金领取人员": "unemployment_allowance",
+    "低保边缘人口": "near_dibao",
+    "低保边缘对象": "near_dibao",
+    "优抚对象": "entitled_groups",
+}
+STANDARDS = {
+    "城市低保标准": "urban_dibao",
+    "城镇低保标准": "urban_dibao",
+    "农村低保标准": "rural_dibao",
+    "特困人员基本生活标准": "tekun_basic",
+    "特困供养标准": "tekun_basic",
+    "特困人员供养标准": "tekun_basic",
+}
+PER = {"元/月": "month", "元每月": "month", "元/年": "year", "元每年": "year"}
+REGION_HEADERS = ("县市", "地区", "县（市、区）", "县(市、区)", "区划", "region")
+IGNORED = ("序号", "备注")
+TOTALS = ("合计", "小计", "总计")
+HEADERS = ("县市", "类别代码", "类别", "数值", "单位", "列")
+
+
+def _find_header(rows: list[list[Cell]]) -> int | None:
+    for index, row in enumerate(rows[:30]):
+        names = [cells.split_header(c)[0] for c in row]
+        if any(n in REGION_HEADERS for n in names) and any(
+            n in GROUPS or n in STANDARDS or n.endswith("标准") for n in names
+        ):
+            return index
+    return None
+
+
+def _classify(header: Cell) -> tuple[str, str, str | None] | None:
+    """Return ('group'|'standard'|'total', code, per) for a column header, or None if unknown."""
+    base, unit = cells.split_header(header)
+    if base in TOTALS:
+        return "total", base, None
+    if base in GROUPS:
+        return "group", GROUPS[base], None
+    if base in STANDARDS or base.endswith("标准"):
+        return "standard", STANDARDS.get(base, base), PER.get((unit or "").replace(" ", ""))
+    return None
+
+
+class _Records:
+    def __init__(self) -> None:
+        self.columns: list[list[Cell]] = [[] for _ in HEADERS]
+        self.rows: list[int] = []
+        self.raw: list[str] = []
+
+    def add(self, row: int, values: tuple, raw: dict) -> None:
+        for column, value in zip(self.columns, values, strict=True):
+            column.append(value)
+        self.rows.append(row)
+        self.raw.append(json.dumps(raw, ensure_ascii=False))
+
+    def part(self, dataset: str, columns: dict[str, int], period: date, skipped) -> Part:
+        table = arrow_text_table(self.columns, self.rows).append_column("raw_row", [self.raw])
+        return Part(
+            dataset=dataset,
+            source=ArrowSource(table),
+            headers=HEADERS,
+            columns=columns,
+            constants={"period": period},
+            has_raw_row=True,
+            skipped=skipped,
+            row_labels={"persons": 5, "stated_yuan": 5},
+        )
+
+
+def _read_sheet(sheet: Sheet, index: int, period: date, warnings: list[str]) -> list[Part]:
+    header = sheet.rows[index]
+    region_col = next(c for c, h in enumerate(header) if cells.split_header(h)[0] in REGION_HEADERS)
+    kinds = {c: _classify(h) for c, h in enumerate(header) if c != region_col and h}
+    for col, kind in kinds.items():
+        if kind is None and cells.split_header(header[col])[0] not in IGNORED:
+            warnings.append(f"{sheet.name}：未识别的列「{header[col]}」未导入")
+    counts, standards, skipped = _Records(), _Records(), []
+    for number, row in enumerate(sheet.rows[index + 1 :], start=index + 2):
+        if cells.is_blank(row):
+            continue
+        region = (row[region_col] or "").strip() if region_col < len(row) else ""
+        if cells.is_footer(row):
+            skipped.append((number, "注释行"))
+            continue
+        raw = {h or f"列{i + 1}": v for i, (h, v) in enumerate(zip(header, row, strict=False))}
+        for col, kind in kinds.items():
+            if kind is None:
+                continue
+            value = row[col] if col < len(row) else None
+            if kind[0] == "total" or any(region.endswith(t) for t in TOTALS):
+                skipped.append((number, "合计/小计"))
+            elif value is None:
+                skipped.append((number, f"「{header[col]}」为空"))
+            elif kind[0] == "group":
+                name = cells.split_header(header[col])[0]
+                counts.add(number, (region, kind[1], name, value, None, header[col]), raw)
+            else:
+                name = cells.split_header(header[col])[0]
+                standards.add(number, (region, kind[1], name, value, kind[2], header[col]), raw)
+    parts = []
+    base = {"region": 0, "group_code": 1, "group_name": 2, "persons": 3}
+    if counts.rows or skipped:
+        parts.append(counts.part("beneficiaries", base, period, skipped))
+    if standards.rows:
+        columns = {
+            "region": 0,
+            "standard_code": 1,
+            "standard_name": 2,
+            "stated_yuan": 3,
+            "stated_per": 4,
+        }
+        parts.append(standards.part("standards", columns, period, []))
+    return parts
+
+
+def plan_beneficiaries(path: Path, overrides: dict) -> Plan:
+    """Return the load plan of a beneficiary table (all its sheets with a recognisable header)."""
+    sheets = read_sheets(path)
+    period = overrides.get("period")
+    warnings: list[str] = []
+    parts: list[Part] = []
+    for sheet in sheets:
+        index = _find_header(sheet.rows)
+        if index is None:
+            continue
+        # a standards sheet without a title shares the period of the workbook's count sheet
+        sheet_period = overrides.get("period") or cells.find_month(sheet.rows[:index]) or period
+        if sheet_period is None:
+            raise SourceRejected(
+                f"工作表「{sheet.name}」找不到统计月份：标题应含“2022年9月”，也可用 --period 指定"
+            )
+        period = period or sheet_period
+        parts += _read_sheet(sheet, index, sheet_period, warnings)
+    if not parts:
+        raise SourceRejected(
+            "无法识别的保障对象人数表：找不到含“县市”和保障对象类别（城市低保、农村低保…）的表头"
+        )
+    return Plan(
+        kind="beneficiaries",
+        layout="beneficiaries_wide",
+        parts=parts,
+        period=period,
+        warnings=warnings,
+    )

@@ -1,0 +1,1 @@
+"""policy-monitor: economic-indicator and policy-trigger monitor for local finance bureaus."""

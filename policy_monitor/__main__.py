@@ -1,0 +1,3 @@
+from policy_monitor.cli import main
+
+main()

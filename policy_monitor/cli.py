@@ -1,0 +1,148 @@
+"""The `policy-monitor` command: the one module that may import both flows and dashboard."""
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from warehouse.errors import WarehouseError
+from warehouse.settings import WarehouseSettings
+
+app = typer.Typer(
+    help="政策触发监测 policy-monitor：物价联动、直达资金、专项债券。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+KIND_HELP = "cpi | funds | payments | bonds | beneficiaries"
+STATUS_WORDS = {"loaded": "已导入", "partial": "部分导入", "rejected": "拒收", "duplicate": "重复"}
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            help="Warehouse file [env POLICY_MONITOR_DB; default ./data/warehouse.duckdb]"
+        ),
+    ] = None,
+) -> None:
+    """Global options."""
+    ctx.obj = {"db": db or WarehouseSettings().db}
+
+
+def _quiet_prefect() -> None:
+    # Flow logs go to Prefect's own store; the terminal shows the account of each file.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+
+def _print_account(account: dict) -> None:
+    word = STATUS_WORDS.get(account["status"], account["status"])
+    line = (
+        f"[{word}] {account['file']} ({account['kind']}): 读取 {account['rows_read']} 行，"
+        f"导入 {account['rows_loaded']}，隔离 {account['rows_quarantined']}，"
+        f"跳过 {account['rows_skipped']}"
+    )
+    typer.echo(line if account["status"] != "rejected" else f"[{word}] {account['file']}")
+    if account.get("message"):
+        typer.echo(f"    {account['message']}")
+    for error in account["errors"][:20]:
+        where = f"第 {error['row']} 行" if error.get("row") else ""
+        column = f"「{error['column']}」" if error.get("column") else ""
+        if account["status"] != "rejected":
+            typer.echo(f"    {account['file']} {where}{column}：{error['message']}")
+    if account["errors_total"] > 20:
+        typer.echo(f"    …共 {account['errors_total']} 处问题，见 quarantine 表")
+    for warning in account.get("warnings") or []:
+        typer.echo(f"    注意：{warning}")
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    paths: Annotated[list[Path], typer.Argument(help="Files to load")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of accounts")] = False,
+    as_of: Annotated[str | None, typer.Option(help="As-of date if the file lacks one")] = None,
+    period: Annotated[str | None, typer.Option(help="Month YYYY-MM if the file lacks one")] = None,
+    published_on: Annotated[
+        str | None, typer.Option(help="Publication date of a CPI release (YYYY-MM-DD)")
+    ] = None,
+) -> None:
+    """Load source files; exit 0 all loaded, 1 rows quarantined, 2 a file rejected."""
+    _quiet_prefect()
+    from flows.ingest import INGEST_FLOWS
+
+    if kind not in INGEST_FLOWS:
+        raise typer.BadParameter(f"unknown kind {kind!r}; use {KIND_HELP}")
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        typer.echo(f"找不到文件：{', '.join(missing)}", err=True)
+        raise typer.Exit(2)
+    accounts = INGEST_FLOWS[kind](
+        paths=[str(p) for p in paths],
+        db=str(ctx.obj["db"]),
+        as_of=_date(as_of, "--as-of"),
+        period=_date(f"{period}-01" if period else None, "--period"),
+        published_on=_date(published_on, "--published-on"),
+    )
+    if as_json:
+        typer.echo(json.dumps(accounts, ensure_ascii=False, indent=2, default=str))
+    else:
+        for account in accounts:
+            _print_account(account)
+    statuses = {a["status"] for a in accounts}
+    raise typer.Exit(2 if "rejected" in statuses else 1 if "partial" in statuses else 0)
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{option} expects YYYY-MM-DD, got {text!r}") from exc
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Show rows stored per dataset and the latest period loaded."""
+    from warehouse.queries import status as query
+
+    result = query(ctx.obj["db"])
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"仓库 {ctx.obj['db']}：共 {result['ingests']} 次导入")
+    for name, info in result["datasets"].items():
+        typer.echo(f"  {name:<14} {info['rows']:>10} 行   最新 {info['latest'] or '—'}")
+
+
+@app.command("sample-data")
+def sample_data(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the example files into")],
+    year: Annotated[int, typer.Option(help="Year of the example data")] = 2022,
+) -> None:
+    """Write a year of realistic example source files for one prefecture."""
+    from flows.samples import write_sample_data
+
+    written = write_sample_data(directory, year=year)
+    typer.echo(f"已写入 {len(written)} 个示例文件到 {directory}")
+
+
+def main() -> None:
+    """Console entry point: run the app and turn warehouse errors into one clear line."""
+    try:
+        app()
+    except WarehouseError as exc:
+        typer.echo(f"错误：{exc}", err=True)
+        sys.exit(3)

@@ -1,0 +1,1 @@
+"""DuckDB warehouse: schema and migrations, loads, and every SQL query of policy-monitor."""

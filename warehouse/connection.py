@@ -1,0 +1,68 @@
+"""Short-lived DuckDB connections: migrated on write, with the parsing macros registered."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse import migrations, regions
+from warehouse.errors import WarehouseBusy
+from warehouse.settings import WarehouseSettings
+
+# Text cells as exports write them: padded, full-width spaces, dashes for "nothing".
+_MACROS = r"""
+CREATE OR REPLACE TEMP MACRO pm_clean(s) AS
+    CASE WHEN trim(s, ' 　\t\r\n') IN ('', '-', '—', '－', '--', '/') THEN NULL
+         ELSE trim(s, ' 　\t\r\n') END;
+CREATE OR REPLACE TEMP MACRO pm_number(s) AS
+    TRY_CAST(replace(replace(replace(pm_clean(s), ',', ''), '，', ''), ' ', '') AS DECIMAL(30, 8));
+CREATE OR REPLACE TEMP MACRO pm_percent(s) AS
+    TRY_CAST(replace(replace(pm_clean(s), '%', ''), '％', '') AS DECIMAL(30, 8));
+CREATE OR REPLACE TEMP MACRO pm_date(s) AS
+    COALESCE(
+        TRY_CAST(pm_clean(s) AS DATE),
+        TRY_CAST(regexp_replace(pm_clean(s),
+            '^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$', '\1-\2-\3') AS DATE),
+        TRY_STRPTIME(pm_clean(s), '%Y%m%d')::DATE);
+CREATE OR REPLACE TEMP MACRO pm_month(s) AS
+    TRY_CAST(regexp_replace(pm_clean(s),
+        '^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*月?(份)?$', '\1-\2-01') AS DATE);
+"""
+
+
+def open_connection(db: Path, *, read_only: bool = False, memory_limit: str | None = None):
+    """Return a DuckDB connection to `db`, migrated when writable; raise WarehouseBusy on a lock."""
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseBusy(
+                f"the warehouse {db} is being written by another process; try again when it ends"
+            ) from exc
+        raise
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute(_MACROS)
+    if not read_only:
+        migrations.migrate(con)
+    return con
+
+
+@contextmanager
+def connect(
+    db: Path | None = None, *, read_only: bool = False, settings: WarehouseSettings | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection for one unit of work and close it afterwards."""
+    settings = settings or WarehouseSettings()
+    con = open_connection(
+        Path(db or settings.db), read_only=read_only, memory_limit=settings.memory_limit
+    )
+    try:
+        if not read_only and settings.region_file:
+            regions.apply_aliases(con, settings.region_file)
+        yield con
+    finally:
+        con.close()

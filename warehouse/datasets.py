@@ -1,0 +1,235 @@
+"""The datasets a file can feed, declared as data: fields, keys, row checks and target table."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value of a row: its parser (`type`), the Chinese label users know, and if required."""
+
+    name: str
+    type: str  # text | date | month | money | count | number | region
+    label: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Check:
+    """A row is quarantined when `condition` (SQL over parsed fields) is true."""
+
+    condition: str
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A warehouse table fed by files, with how its rows are validated and keyed."""
+
+    name: str
+    table: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    derived: dict[str, str] = field(default_factory=dict)
+    insert: tuple[str, ...] = ()
+    vintage_key: tuple[str, ...] = ()  # insert only when the value differs from the current one
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+PAYMENTS = Dataset(
+    name="payments",
+    table="fund_payments",
+    fields=(
+        Field("payment_date", "date", "支付日期"),
+        Field("fund_code", "text", "资金编码"),
+        Field("region", "region", "地区"),
+        Field("unit_name", "text", "预算单位", required=False),
+        Field("payee", "text", "收款人", required=False),
+        Field("account_type", "text", "收款账户类型"),
+        Field("amount_yuan", "money", "金额"),
+    ),
+    derived={"own_funds_account": "coalesce(strpos(account_type, '实有资金') > 0, FALSE)"},
+    insert=(
+        "payment_date",
+        "fund_code",
+        "region_code",
+        "region_name",
+        "unit_name",
+        "payee",
+        "account_type",
+        "own_funds_account",
+        "amount_yuan",
+        "source_row",
+    ),
+)
+
+FUNDS = Dataset(
+    name="funds",
+    table="fund_snapshots",
+    fields=(
+        Field("as_of", "date", "统计截止日期"),
+        Field("region", "region", "地区"),
+        Field("fund_name", "text", "资金名称"),
+        Field("fund_code", "text", "资金编码"),
+        Field("department", "text", "主管部门", required=False),
+        Field("received_yuan", "money", "上级下达金额"),
+        Field("allocated_yuan", "money", "已分配金额"),
+        Field("paid_yuan", "money", "已支出金额"),
+        Field("release_date", "date", "下达日期", required=False),
+    ),
+    key=("fund_code", "region_code"),
+    checks=(
+        Check("allocated_yuan > received_yuan", "allocated_yuan", "已分配金额大于上级下达金额"),
+        Check("paid_yuan > received_yuan", "paid_yuan", "已支出金额大于上级下达金额"),
+    ),
+    insert=(
+        "as_of",
+        "region_code",
+        "region_name",
+        "fund_code",
+        "fund_name",
+        "department",
+        "received_yuan",
+        "allocated_yuan",
+        "paid_yuan",
+        "release_date",
+        "source_row",
+    ),
+)
+
+BONDS = Dataset(
+    name="bonds",
+    table="bond_snapshots",
+    fields=(
+        Field("as_of", "date", "截止日期"),
+        Field("region", "region", "县市"),
+        Field("project", "text", "项目名称"),
+        Field("project_unit", "text", "项目单位", required=False),
+        Field("department", "text", "主管部门", required=False),
+        Field("quota_yuan", "money", "债券额度"),
+        Field("spent_yuan", "money", "累计支出"),
+        Field("funds_arrived_on", "date", "资金到位日期", required=False),
+        Field("note", "text", "备注", required=False),
+    ),
+    key=("region_code", "project"),
+    checks=(Check("spent_yuan > quota_yuan", "spent_yuan", "累计支出大于债券额度"),),
+    insert=(
+        "as_of",
+        "region_code",
+        "region_name",
+        "project",
+        "project_unit",
+        "department",
+        "quota_yuan",
+        "spent_yuan",
+        "funds_arrived_on",
+        "note",
+        "source_row",
+    ),
+)
+
+BENEFICIARIES = Dataset(
+    name="beneficiaries",
+    table="beneficiary_counts",
+    fields=(
+        Field("period", "month", "统计月份"),
+        Field("region", "region", "县市"),
+        Field("group_code", "text", "保障对象类别"),
+        Field("group_name", "text", "保障对象类别"),
+        Field("persons", "count", "人数"),
+    ),
+    key=("region_code", "group_code"),
+    insert=(
+        "period",
+        "region_code",
+        "region_name",
+        "group_code",
+        "group_name",
+        "persons",
+        "source_row",
+    ),
+)
+
+STANDARDS = Dataset(
+    name="standards",
+    table="benefit_standards",
+    fields=(
+        Field("period", "month", "统计月份"),
+        Field("region", "region", "县市"),
+        Field("standard_code", "text", "保障标准类别"),
+        Field("standard_name", "text", "保障标准类别"),
+        Field("stated_yuan", "money", "保障标准"),
+        Field("stated_per", "text", "标准单位（元/月 或 元/年）"),
+    ),
+    key=("region_code", "standard_code"),
+    checks=(
+        Check(
+            "stated_per NOT IN ('month', 'year')",
+            "stated_per",
+            "保障标准未注明是元/月还是元/年",
+        ),
+    ),
+    derived={
+        "yuan_per_month": "CAST(CASE stated_per WHEN 'year' THEN stated_yuan / 12 "
+        "ELSE stated_yuan END AS DECIMAL(14, 4))"
+    },
+    insert=(
+        "period",
+        "region_code",
+        "region_name",
+        "standard_code",
+        "standard_name",
+        "stated_yuan",
+        "stated_per",
+        "yuan_per_month",
+        "source_row",
+    ),
+)
+
+CPI = Dataset(
+    name="cpi",
+    table="cpi_observations",
+    fields=(
+        Field("region", "region", "地区"),
+        Field("period", "month", "月份"),
+        Field("indicator", "text", "指标"),
+        Field("indicator_name", "text", "指标"),
+        Field("measure", "text", "口径"),
+        Field("basis", "text", "数值口径（指数或百分比）"),
+        Field("value", "number", "数值"),
+    ),
+    key=("region_code", "period", "indicator", "measure"),
+    checks=(
+        Check(
+            "basis NOT IN ('index', 'pct')",
+            "basis",
+            "未说明数值是指数（上年同月=100）还是涨跌幅（%）",
+        ),
+        Check("value_pct NOT BETWEEN -100 AND 1000", "value", "数值超出合理范围"),
+    ),
+    derived={
+        "value_pct": "CAST(CASE basis WHEN 'index' THEN value - 100 ELSE value END "
+        "AS DECIMAL(7, 2))",
+        "source_file": "$file_name",
+        "published_on": "$published_on::DATE",
+        "loaded_at": "now()",
+    },
+    insert=(
+        "region_code",
+        "period",
+        "indicator",
+        "indicator_name",
+        "measure",
+        "value_pct",
+        "published_on",
+        "source_file",
+        "source_row",
+        "loaded_at",
+    ),
+    vintage_key=("region_code", "period", "indicator", "measure"),
+)
+
+DATASETS = {d.name: d for d in (PAYMENTS, FUNDS, BONDS, BENEFICIARIES, STANDARDS, CPI)}

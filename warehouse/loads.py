@@ -1,0 +1,243 @@
+"""Loads one planned file into the warehouse in a single transaction, and accounts for every row."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import duckdb
+
+from warehouse import regions, validation
+from warehouse.datasets import DATASETS
+from warehouse.staging import ArrowSource, CsvSource, Part, Plan
+
+MAX_REPORTED_ERRORS = 1000
+FOOTER_PREFIXES = ("注", "数据来源", "说明", "备注：", "填报", "制表", "审核", "资料来源")
+
+
+@dataclass
+class Account:
+    """What happened to one file: the row counts that must add up, and the errors by row."""
+
+    file: str
+    kind: str
+    sha256: str
+    status: str  # loaded | partial | rejected | duplicate
+    layout: str | None = None
+    ingest_id: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    rows_unchanged: int = 0
+    as_of: str | None = None
+    period: str | None = None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    errors_total: int = 0
+    warnings: list[str] = field(default_factory=list)
+    message: str | None = None
+    duration_ms: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def find_ingest(con: duckdb.DuckDBPyConnection, sha256: str) -> dict[str, Any] | None:
+    """Return the earlier ingest of a file with this sha256, if any."""
+    row = con.execute(
+        "SELECT ingest_id, file_name, finished_at FROM ingests WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    return None if row is None else {"ingest_id": row[0], "file": row[1], "at": row[2]}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _stage(con: duckdb.DuckDBPyConnection, part: Part) -> int:
+    """Create temp table `parsed` for `part`; return the rows DuckDB's CSV reader rejected."""
+    sql, params = validation.build(DATASETS[part.dataset], part)
+    if isinstance(part.source, ArrowSource):
+        con.register("pm_arrow_source", part.source.table)
+    try:
+        con.execute(sql, params)
+    finally:
+        if isinstance(part.source, ArrowSource):
+            con.unregister("pm_arrow_source")
+    if not isinstance(part.source, CsvSource):
+        return 0
+    rejected = con.execute(
+        "SELECT count(DISTINCT line) FROM pm_rejects WHERE scan_id = "
+        "(SELECT max(scan_id) FROM pm_reject_scans)"
+    ).fetchone()[0]
+    if rejected:
+        _renumber_after_rejects(con, part.source.header_line)
+    return rejected
+
+
+def _renumber_after_rejects(con: duckdb.DuckDBPyConnection, header_line: int) -> None:
+    # Rows the CSV reader rejected are missing from the row_number() sequence; shift the rows
+    # after each rejected line so source_row is the file's own line number again.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE pm_reject_lines AS
+        SELECT DISTINCT line FROM pm_rejects
+        WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans);
+        CREATE OR REPLACE TEMP TABLE pm_shift AS
+        SELECT line - $h - row_number() OVER (ORDER BY line) + 1 AS first_k,
+               row_number() OVER (ORDER BY line) AS shift
+        FROM pm_reject_lines;
+        UPDATE parsed SET source_row = parsed.source_row + s.shift
+        FROM (SELECT p.source_row AS old_row, max(s.shift) AS shift
+              FROM parsed p JOIN pm_shift s ON s.first_k <= p.source_row - $h
+              GROUP BY p.source_row) s
+        WHERE parsed.source_row = s.old_row;
+        """,
+        {"h": header_line},
+    )
+
+
+def _insert_rows(con, part: Part, ingest_id: int) -> int:
+    dataset = DATASETS[part.dataset]
+    columns = ", ".join(dataset.insert)
+    vintage = ""
+    if dataset.vintage_key:
+        same = " AND ".join(f"c.{k} = p.{k}" for k in dataset.vintage_key)
+        vintage = (
+            f"AND NOT EXISTS (SELECT 1 FROM cpi_current c WHERE {same} "
+            "AND c.value_pct = p.value_pct)"
+        )
+    return con.execute(
+        f"INSERT INTO {dataset.table} (ingest_id, {columns}) "
+        f"SELECT $ingest_id, {columns} FROM parsed p "
+        f"WHERE skip_reason IS NULL AND len(errors) = 0 {vintage}",
+        {"ingest_id": ingest_id},
+    ).fetchone()[0]
+
+
+def _quarantine_rows(con, ingest_id: int, file_name: str, rejected: int) -> None:
+    con.execute(
+        """
+        INSERT INTO quarantine
+        SELECT $id, $file, source_row, e.column, e.message, quarantine_raw
+        FROM (SELECT source_row, quarantine_raw, unnest(errors) AS e
+              FROM parsed WHERE skip_reason IS NULL AND len(errors) > 0)
+        """,
+        {"id": ingest_id, "file": file_name},
+    )
+    if rejected:
+        con.execute(
+            """
+            INSERT INTO quarantine
+            SELECT $id, $file, line, NULL,
+                   CASE error_type
+                        WHEN 'MISSING COLUMNS' THEN '列数不足：' || error_message
+                        WHEN 'TOO MANY COLUMNS' THEN '列数过多：' || error_message
+                        WHEN 'INVALID ENCODING' THEN '含有无法识别的字符（编码错误）'
+                        ELSE 'CSV 格式错误：' || error_message END,
+                   csv_line
+            FROM pm_rejects
+            WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans)
+              AND NOT starts_with(ltrim(csv_line, '"'), ANY($footers))
+            QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
+            """,
+            {"id": ingest_id, "file": file_name, "footers": list(FOOTER_PREFIXES)},
+        )
+
+
+def _count(con, rejected: int) -> tuple[int, int, int]:
+    total, skipped, bad = con.execute(
+        "SELECT count(*), count(*) FILTER (skip_reason IS NOT NULL), "
+        "count(*) FILTER (skip_reason IS NULL AND len(errors) > 0) FROM parsed"
+    ).fetchone()
+    footers = 0
+    if rejected:
+        footers = con.execute(
+            "SELECT count(DISTINCT line) FROM pm_rejects WHERE scan_id = "
+            "(SELECT max(scan_id) FROM pm_reject_scans) "
+            "AND starts_with(ltrim(csv_line, '\"'), ANY($footers))",
+            {"footers": list(FOOTER_PREFIXES)},
+        ).fetchone()[0]
+    return total + rejected, skipped + footers, bad + rejected - footers
+
+
+def load_plan(
+    con: duckdb.DuckDBPyConnection,
+    plan: Plan,
+    *,
+    path: Path,
+    sha256: str,
+    home_region: str,
+    published_on: date | None = None,
+) -> Account:
+    """Load every part of `plan` in one transaction and record the ingest; return its account."""
+    started, clock = datetime.now(UTC), perf_counter()
+    account = Account(
+        file=path.name,
+        kind=plan.kind,
+        sha256=sha256,
+        status="loaded",
+        layout=plan.layout,
+        as_of=_iso(plan.as_of),
+        period=_iso(plan.period),
+        warnings=list(plan.warnings),
+    )
+    con.begin()
+    try:
+        regions.build_lookup(con, home_region)
+        ingest_id = con.execute("SELECT nextval('ingest_id_seq')").fetchone()[0]
+        for part in plan.parts:
+            part.constants.setdefault("file_name", path.name)
+            rejected = _stage(con, part)
+            read, skipped, bad = _count(con, rejected)
+            inserted = _insert_rows(con, part, ingest_id)
+            _quarantine_rows(con, ingest_id, path.name, rejected)
+            good = read - skipped - bad
+            account.rows_read += read + len(part.skipped)
+            account.rows_skipped += skipped + len(part.skipped)
+            account.rows_quarantined += bad
+            account.rows_loaded += good
+            account.rows_unchanged += good - inserted
+        account.ingest_id = ingest_id
+        account.status = "partial" if account.rows_quarantined else "loaded"
+        account.errors_total = con.execute(
+            "SELECT count(*) FROM quarantine WHERE ingest_id = ?", [ingest_id]
+        ).fetchone()[0]
+        account.errors = [
+            {"row": row, "column": column, "message": message}
+            for row, column, message in con.execute(
+                "SELECT source_row, column_name, reason FROM quarantine WHERE ingest_id = ? "
+                "ORDER BY source_row, column_name LIMIT ?",
+                [ingest_id, MAX_REPORTED_ERRORS],
+            ).fetchall()
+        ]
+        account.duration_ms = int((perf_counter() - clock) * 1000)
+        con.execute(
+            "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                ingest_id,
+                plan.kind,
+                plan.layout,
+                path.name,
+                str(path.resolve()),
+                sha256,
+                account.status,
+                account.rows_read,
+                account.rows_loaded,
+                account.rows_quarantined,
+                account.rows_skipped,
+                account.rows_unchanged,
+                plan.as_of,
+                plan.period,
+                account.warnings,
+                started,
+                datetime.now(UTC),
+                account.duration_ms,
+            ],
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return account

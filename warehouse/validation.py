@@ -1,0 +1,190 @@
+"""Builds the one SQL statement that parses, resolves and checks a part's rows.
+
+The result is the temp table `parsed`: one row per source row with its typed fields, a
+`skip_reason` for total rows, an `errors` list of {column, message}, and the raw row for
+quarantine. Identifiers come from the dataset declarations; every value from a file is bound.
+"""
+
+import re
+from typing import Any
+
+from warehouse.datasets import Dataset, Field
+from warehouse.staging import ArrowSource, CsvSource, Part
+
+TOTAL_PATTERN = r"^(合计|总计|小计|总合计|.+小计|.+合计)$"
+TYPE_WORDS = {
+    "date": "日期",
+    "month": "月份",
+    "money": "金额",
+    "count": "人数",
+    "number": "数值",
+}
+
+
+def _parse(f: Field, raw: str, is_constant: bool) -> str:
+    if is_constant:
+        return {"date": f"{raw}::DATE", "month": f"{raw}::DATE"}.get(f.type, raw)
+    return {
+        "text": f"pm_clean({raw})",
+        "region": f"pm_clean({raw})",
+        "date": f"pm_date({raw})",
+        "month": f"COALESCE(pm_month({raw}), date_trunc('month', pm_date({raw}))::DATE)",
+        "money": f"TRY_CAST(round(pm_number({raw}) * CAST($mult_{f.name} AS DECIMAL(10, 0)), 2)"
+        " AS DECIMAL(18, 2))",
+        "count": f"pm_number({raw})",
+        "number": f"COALESCE(pm_number({raw}), pm_percent({raw}))",
+    }[f.type]
+
+
+def _error(condition: str, column_param: str, message_sql: str) -> str:
+    return f"CASE WHEN {condition} THEN {{'column': {column_param}, 'message': {message_sql}}} END"
+
+
+def _field_errors(f: Field, label: str) -> list[str]:
+    raw = f"{f.name}__raw"
+    out = []
+    if f.required:
+        out.append(_error(f"{raw} IS NULL", label, f"'缺少「' || {label} || '」'"))
+    if f.type == "region":
+        out.append(
+            _error(
+                f"{raw} IS NOT NULL AND region_code IS NULL",
+                label,
+                f"CASE WHEN region_candidates > 1 THEN '地区「' || {raw} || "
+                "'」对应多个行政区划，请在地区别名表中指定' "
+                f"ELSE '未知地区「' || {raw} || '」：不在行政区划代码表或地区别名表中' END",
+            )
+        )
+    elif f.type in TYPE_WORDS:
+        word = TYPE_WORDS[f.type]
+        out.append(
+            _error(
+                f"{raw} IS NOT NULL AND {f.name} IS NULL",
+                label,
+                f"'「' || {label} || '」的值“' || {raw} || '”不是有效的{word}'",
+            )
+        )
+    if f.type == "money":
+        out.append(_error(f"{f.name} < 0", label, f"'「' || {label} || '」为负数：' || {raw}"))
+    if f.type == "count":
+        out.append(
+            _error(
+                f"{f.name} < 0 OR {f.name} <> floor({f.name})",
+                label,
+                f"'「' || {label} || '」应为非负整数：' || {raw}",
+            )
+        )
+    return out
+
+
+def _label(part: Part, name: str) -> str:
+    """SQL for the column name an error reports: the file's header, or a per-row label."""
+    if name in part.row_labels:
+        return f"coalesce(c{part.row_labels[name]}, $label_{name})"
+    return f"$label_{name}"
+
+
+def _source_sql(part: Part) -> str:
+    n = len(part.headers)
+    if isinstance(part.source, CsvSource):
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
+        return (
+            "SELECT row_number() OVER () + $header_line AS source_row, * FROM read_csv("
+            "$csv_path, header = false, skip = $header_line, all_varchar = true, "
+            "auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+            f"columns = {columns}, store_rejects = true, rejects_table = 'pm_rejects', "
+            "rejects_scan = 'pm_reject_scans')"
+        )
+    assert isinstance(part.source, ArrowSource)
+    return "SELECT * FROM pm_arrow_source"
+
+
+def build(dataset: Dataset, part: Part) -> tuple[str, dict[str, Any]]:
+    """Return the CREATE TEMP TABLE parsed statement for `part` and its bound parameters."""
+    params: dict[str, Any] = {}
+    if isinstance(part.source, CsvSource):
+        params.update(csv_path=part.source.path, header_line=part.source.header_line)
+    typed, errors = [], []
+    for f in dataset.fields:
+        is_constant = f.name in part.constants
+        if is_constant:
+            raw = f"$const_{f.name}"
+            params[f"const_{f.name}"] = part.constants[f.name]
+            params[f"label_{f.name}"] = f.label
+        elif f.name in part.columns:
+            index = part.columns[f.name]
+            raw = f"c{index}"
+            params[f"label_{f.name}"] = part.headers[index] or f.label
+            errors += _field_errors(f, _label(part, f.name))
+        else:
+            raw = "NULL"
+            params[f"label_{f.name}"] = f.label
+            errors += _field_errors(f, _label(part, f.name))
+        if f.type == "money":
+            params[f"mult_{f.name}"] = int(part.constants.get(f"mult_{f.name}", 1))
+        clean = raw if is_constant else f"pm_clean({raw})"
+        typed.append(f"{clean} AS {f.name}__raw")
+        typed.append(f"{_parse(f, raw, is_constant)} AS {f.name}")
+    for check in dataset.checks:
+        label = _label(part, check.column)
+        errors.append(_error(f"coalesce({check.condition}, FALSE)", label, f"'{check.message}'"))
+    derived = "".join(f", {sql} AS {name}" for name, sql in dataset.derived.items())
+    key_window = "NULL::BIGINT AS key_count, NULL::BIGINT[] AS key_rows"
+    if dataset.key:
+        key = ", ".join(dataset.key)
+        present = " AND ".join(f"{k} IS NOT NULL" for k in dataset.key)
+        window = f"OVER (PARTITION BY {key}, is_total)"
+        key_window = (
+            f"CASE WHEN {present} AND NOT is_total THEN count(*) {window} END AS key_count, "
+            f"list(source_row) {window} AS key_rows"
+        )
+        errors.append(
+            _error(
+                "key_count > 1",
+                f"$label_{dataset.fields[0].name}",
+                "'与第 ' || array_to_string(list_filter(key_rows, lambda r: r <> source_row), "
+                "'、') || ' 行重复（同一记录出现多次，均未导入）'",
+            )
+        )
+    marker_cols = [f"coalesce(pm_clean(c{i}), '')" for i in part.markers] or ["''"]
+    params["total_pattern"] = TOTAL_PATTERN
+    is_total = " OR ".join(f"regexp_full_match({c}, $total_pattern)" for c in marker_cols)
+    if part.headers and not part.has_raw_row:
+        pairs = ", ".join(f"$header_{i}, c{i}" for i in range(len(part.headers)))
+        params.update({f"header_{i}": h or f"列{i + 1}" for i, h in enumerate(part.headers)})
+        raw_row = f"json_object({pairs})::VARCHAR"
+    else:
+        raw_row = "raw_row"
+    region_field = next((f for f in dataset.fields if f.type == "region"), None)
+    region_join = (
+        f"LEFT JOIN region_lookup rl ON rl.name = typed.{region_field.name}__raw"
+        if region_field
+        else "LEFT JOIN (SELECT NULL AS region_code, 0 AS candidates) rl ON FALSE"
+    )
+    region_name = f"{region_field.name}__raw AS region_name, " if region_field else ""
+    outputs = ["source_row", "region_code"] + (["region_name"] if region_field else [])
+    outputs += [f.name for f in dataset.fields] + list(dataset.derived)
+    sql = f"""
+        CREATE OR REPLACE TEMP TABLE parsed AS
+        WITH src AS ({_source_sql(part)}),
+        typed AS (
+            SELECT src.*, ({is_total}) AS is_total, {", ".join(typed)} FROM src
+        ),
+        resolved AS (
+            SELECT typed.*, {region_name}rl.region_code,
+                   coalesce(rl.candidates, 0) AS region_candidates{derived}
+            FROM typed {region_join}
+        ),
+        keyed AS (SELECT *, {key_window} FROM resolved),
+        checked AS (
+            SELECT *,
+                   CASE WHEN is_total THEN '合计/小计行' END AS skip_reason,
+                   list_filter([{", ".join(errors) or "NULL"}], lambda e: e IS NOT NULL) AS errors
+            FROM keyed
+        )
+        SELECT {", ".join(outputs)}, skip_reason, errors,
+               CASE WHEN skip_reason IS NULL AND len(errors) > 0 THEN {raw_row} END
+                   AS quarantine_raw
+        FROM checked
+    """
+    return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
