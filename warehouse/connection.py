@@ -12,9 +12,10 @@ from warehouse.settings import WarehouseSettings
 
 # Text cells as exports write them: padded, full-width spaces, dashes for "nothing".
 _MACROS = r"""
+CREATE OR REPLACE TEMP MACRO pm_blank() AS ' 　' || chr(9) || chr(10) || chr(13) || chr(160);
 CREATE OR REPLACE TEMP MACRO pm_clean(s) AS
-    CASE WHEN trim(s, ' 　\t\r\n') IN ('', '-', '—', '－', '--', '/') THEN NULL
-         ELSE trim(s, ' 　\t\r\n') END;
+    CASE WHEN trim(s, pm_blank()) IN ('', '-', '—', '－', '--', '/') THEN NULL
+         ELSE trim(s, pm_blank()) END;
 CREATE OR REPLACE TEMP MACRO pm_number(s) AS
     TRY_CAST(replace(replace(replace(pm_clean(s), ',', ''), '，', ''), ' ', '') AS DECIMAL(30, 8));
 CREATE OR REPLACE TEMP MACRO pm_percent(s) AS

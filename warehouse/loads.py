@@ -55,9 +55,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _stage(con: duckdb.DuckDBPyConnection, part: Part) -> int:
+def _stage(con: duckdb.DuckDBPyConnection, part: Part, context: dict[str, Any]) -> int:
     """Create temp table `parsed` for `part`; return the rows DuckDB's CSV reader rejected."""
-    sql, params = validation.build(DATASETS[part.dataset], part)
+    sql, params = validation.build(DATASETS[part.dataset], part, context)
     if isinstance(part.source, ArrowSource):
         con.register("pm_arrow_source", part.source.table)
     try:
@@ -187,9 +187,9 @@ def load_plan(
     try:
         regions.build_lookup(con, home_region)
         ingest_id = con.execute("SELECT nextval('ingest_id_seq')").fetchone()[0]
+        context = {"file_name": path.name, "published_on": published_on}
         for part in plan.parts:
-            part.constants.setdefault("file_name", path.name)
-            rejected = _stage(con, part)
+            rejected = _stage(con, part, context)
             read, skipped, bad = _count(con, rejected)
             inserted = _insert_rows(con, part, ingest_id)
             _quarantine_rows(con, ingest_id, path.name, rejected)

@@ -99,9 +99,12 @@ def _source_sql(part: Part) -> str:
     return "SELECT * FROM pm_arrow_source"
 
 
-def build(dataset: Dataset, part: Part) -> tuple[str, dict[str, Any]]:
-    """Return the CREATE TEMP TABLE parsed statement for `part` and its bound parameters."""
-    params: dict[str, Any] = {}
+def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Return the CREATE TEMP TABLE parsed statement for `part` and its bound parameters.
+
+    `context` holds file-level values derived columns may use ($file_name, $published_on).
+    """
+    params: dict[str, Any] = dict(context)
     if isinstance(part.source, CsvSource):
         params.update(csv_path=part.source.path, header_line=part.source.header_line)
     typed, errors = [], []

@@ -94,7 +94,7 @@ class _Records:
             constants={"period": period},
             has_raw_row=True,
             skipped=skipped,
-            row_labels={"persons": 5, "stated_yuan": 5},
+            row_labels={"persons": 5, "stated_yuan": 5, "stated_per": 5},
         )
 
 
