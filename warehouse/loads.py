@@ -13,7 +13,9 @@ from warehouse.datasets import DATASETS
 from warehouse.staging import ArrowSource, CsvSource, Part, Plan
 
 MAX_REPORTED_ERRORS = 1000
+# Note lines under a table ('注：…', '数据来源：…') are accounted as skipped, not as bad rows.
 FOOTER_PREFIXES = ("注", "数据来源", "说明", "备注：", "填报", "制表", "审核", "资料来源")
+_FOOTER_PATTERN = r'^"?\s*(' + "|".join(FOOTER_PREFIXES) + ")"
 
 
 @dataclass
@@ -80,20 +82,19 @@ def _renumber_after_rejects(con: duckdb.DuckDBPyConnection, header_line: int) ->
     # Rows the CSV reader rejected are missing from the row_number() sequence; shift the rows
     # after each rejected line so source_row is the file's own line number again.
     con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE pm_reject_lines AS
-        SELECT DISTINCT line FROM pm_rejects
-        WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans);
-        CREATE OR REPLACE TEMP TABLE pm_shift AS
-        SELECT line - $h - row_number() OVER (ORDER BY line) + 1 AS first_k,
-               row_number() OVER (ORDER BY line) AS shift
-        FROM pm_reject_lines;
-        UPDATE parsed SET source_row = parsed.source_row + s.shift
-        FROM (SELECT p.source_row AS old_row, max(s.shift) AS shift
-              FROM parsed p JOIN pm_shift s ON s.first_k <= p.source_row - $h
-              GROUP BY p.source_row) s
-        WHERE parsed.source_row = s.old_row;
-        """,
+        "CREATE OR REPLACE TEMP TABLE pm_shift AS "
+        "SELECT line - $h - row_number() OVER (ORDER BY line) + 1 AS first_k, "
+        "       row_number() OVER (ORDER BY line) AS shift "
+        "FROM (SELECT DISTINCT line FROM pm_rejects "
+        "      WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans))",
+        {"h": header_line},
+    )
+    con.execute(
+        "UPDATE parsed SET source_row = parsed.source_row + s.shift "
+        "FROM (SELECT p.source_row AS old_row, max(s.shift) AS shift "
+        "      FROM parsed p JOIN pm_shift s ON s.first_k <= p.source_row - $h "
+        "      GROUP BY p.source_row) s "
+        "WHERE parsed.source_row = s.old_row",
         {"h": header_line},
     )
 
@@ -139,10 +140,10 @@ def _quarantine_rows(con, ingest_id: int, file_name: str, rejected: int) -> None
                    csv_line
             FROM pm_rejects
             WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans)
-              AND NOT starts_with(ltrim(csv_line, '"'), ANY($footers))
+              AND NOT regexp_matches(csv_line, $footer)
             QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
             """,
-            {"id": ingest_id, "file": file_name, "footers": list(FOOTER_PREFIXES)},
+            {"id": ingest_id, "file": file_name, "footer": _FOOTER_PATTERN},
         )
 
 
@@ -156,8 +157,8 @@ def _count(con, rejected: int) -> tuple[int, int, int]:
         footers = con.execute(
             "SELECT count(DISTINCT line) FROM pm_rejects WHERE scan_id = "
             "(SELECT max(scan_id) FROM pm_reject_scans) "
-            "AND starts_with(ltrim(csv_line, '\"'), ANY($footers))",
-            {"footers": list(FOOTER_PREFIXES)},
+            "AND regexp_matches(csv_line, $footer)",
+            {"footer": _FOOTER_PATTERN},
         ).fetchone()[0]
     return total + rejected, skipped + footers, bad + rejected - footers
 

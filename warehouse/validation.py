@@ -144,7 +144,12 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
         errors.append(
             _error(
                 "key_count > 1",
-                f"$label_{dataset.fields[0].name}",
+                _label(
+                    part,
+                    dataset.key[0].removesuffix("_code")
+                    if dataset.key[0] == "region_code"
+                    else dataset.key[0],
+                ),
                 "'与第 ' || array_to_string(list_filter(key_rows, lambda r: r <> source_row), "
                 "'、') || ' 行重复（同一记录出现多次，均未导入）'",
             )

@@ -4,9 +4,9 @@ import re
 from datetime import date
 
 from flows.sources.files import Cell
+from warehouse.loads import FOOTER_PREFIXES
 
 UNIT_MULTIPLIERS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
-FOOTER_PREFIXES = ("注", "数据来源", "说明", "备注：", "填报", "制表", "审核", "资料来源")
 
 _UNIT_IN_HEADER = re.compile(
     r"^(?P<base>.*?)\s*[（(]\s*(?:单位\s*[:：])?\s*(?P<unit>[^()（）]*)\s*[)）]\s*$"

@@ -27,10 +27,11 @@ class Sheet:
 def sniff(path: Path) -> str:
     """Return 'xlsx', 'xls' or 'csv' from the file's first bytes; reject empty or binary files."""
     try:
-        head = path.read_bytes()[:8] if path.stat().st_size < 8 else path.open("rb").read(8)
+        with path.open("rb") as f:
+            head = f.read(8)
     except OSError as exc:
         raise SourceRejected(f"无法打开文件：{exc.strerror or exc}") from exc
-    if not head or not path.stat().st_size:
+    if not head.strip():
         raise SourceRejected("文件为空")
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"

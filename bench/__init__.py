@@ -1,0 +1,1 @@
+"""Benchmarks of the ingest path (run `python -m bench.ingest_bench`)."""

@@ -1,0 +1,47 @@
+"""Shared fixtures: a fresh migrated warehouse per test, one Prefect harness per session."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """Return the path of a fresh, migrated DuckDB warehouse in tmp_path."""
+    from warehouse.connection import connect
+
+    path = tmp_path / "warehouse.duckdb"
+    with connect(path):
+        pass
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """Run flows against one temporary Prefect API for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def fixture_path():
+    """Return a function giving the path of a file in tests/fixtures."""
+    return lambda name: FIXTURES / name
+
+
+@pytest.fixture(scope="session")
+def samples(tmp_path_factory) -> Path:
+    """Return a folder of generated sample source files (one year, one prefecture)."""
+    from flows.samples import write_sample_data
+
+    folder = tmp_path_factory.mktemp("samples")
+    write_sample_data(folder, year=2022)
+    return folder
