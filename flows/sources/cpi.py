@@ -220,7 +220,8 @@ def _plan_long(sheet: Sheet, index: int, found: dict[str, int]) -> Plan:
         code, name = indicator(row[found["indicator"]] or "")
         basis = header_basis.get(value_header)
         if "basis" in found:
-            basis = BASIS_WORDS.get((row[found["basis"]] or "").strip().lower())
+            text = (row[found["basis"]] or "").strip()
+            basis = BASIS_WORDS.get(text.lower(), text or None)
         measure = row[found["measure"]] if "measure" in found else "yoy"
         records.add(
             number,
