@@ -12,8 +12,12 @@ def load_file(db: Path, kind: str, path: Path, **overrides) -> Account:
     plan = PLANNERS[kind](path, overrides)
     with connect(db) as con:
         return load_plan(
-            con, plan, path=path, sha256=f"test-{path.name}-{path.stat().st_mtime_ns}",
-            home_region="654300", published_on=overrides.get("published_on"),
+            con,
+            plan,
+            path=path,
+            sha256=f"test-{path.name}-{path.stat().st_mtime_ns}",
+            home_region="654300",
+            published_on=overrides.get("published_on"),
         )
 
 

@@ -15,13 +15,18 @@ def test_counts_and_standards_load_with_totals_skipped(db, fixture_path):
     assert (account.rows_read, account.rows_loaded, account.rows_skipped) == (85, 70, 15)
     assert account.period == "2022-09-01"
     assert count(db, "SELECT sum(persons) FROM beneficiary_counts") == 64851  # the file's 合计
-    assert count(
-        db, "SELECT persons FROM beneficiary_counts WHERE region_code = '654322' "
-        "AND group_code = 'hiv_child'"
-    ) == 3
+    assert (
+        count(
+            db,
+            "SELECT persons FROM beneficiary_counts WHERE region_code = '654322' "
+            "AND group_code = 'hiv_child'",
+        )
+        == 3
+    )
     standard = rows(
-        db, "SELECT stated_yuan, stated_per, yuan_per_month FROM benefit_standards "
-        "WHERE region_code = '654301' AND standard_code = 'rural_dibao'"
+        db,
+        "SELECT stated_yuan, stated_per, yuan_per_month FROM benefit_standards "
+        "WHERE region_code = '654301' AND standard_code = 'rural_dibao'",
     )
     assert standard == [(Decimal("5290.00"), "year", Decimal("440.8333"))]
 

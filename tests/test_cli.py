@@ -10,8 +10,15 @@ from tests.helpers import write_csv
 from tests.test_ledgers import BAD_FUNDS
 
 ACCOUNT_KEYS = {
-    "file", "kind", "sha256", "status", "rows_read", "rows_loaded", "rows_quarantined",
-    "rows_skipped", "errors",
+    "file",
+    "kind",
+    "sha256",
+    "status",
+    "rows_read",
+    "rows_loaded",
+    "rows_quarantined",
+    "rows_skipped",
+    "errors",
 }
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -36,7 +43,7 @@ def status(db):
 def test_a_file_loads_once_and_again_is_a_duplicate_that_changes_nothing(db, fixture_path):
     path = fixture_path("direct_funds_2022-06-30.xlsx")
     code, accounts = ingest_json(db, "funds", path)
-    assert code == 0 and ACCOUNT_KEYS <= set(accounts[0])
+    assert code == 0 and set(accounts[0]) >= ACCOUNT_KEYS
     assert accounts[0]["status"] == "loaded" and accounts[0]["rows_loaded"] == 42
     before = status(db)
     code, again = ingest_json(db, "funds", path)
@@ -84,8 +91,12 @@ def test_missing_file_and_unknown_kind_are_usage_errors(db, tmp_path):
 
 def test_status_reports_rows_and_latest_period_per_dataset(db, fixture_path):
     ingest_json(db, "cpi", fixture_path("cpi_nbs_export_2016-2018.csv"))
-    ingest_json(db, "bonds", fixture_path("special_bonds_2022-06-30.xlsx"),
-                fixture_path("special_bonds_2022-07-31.xlsx"))
+    ingest_json(
+        db,
+        "bonds",
+        fixture_path("special_bonds_2022-06-30.xlsx"),
+        fixture_path("special_bonds_2022-07-31.xlsx"),
+    )
     result = status(db)
     assert set(result["datasets"]) == {"cpi", "funds", "payments", "bonds", "beneficiaries"}
     assert result["datasets"]["cpi"] == {"rows": 104, "latest": "2018-12"}
@@ -99,20 +110,6 @@ def test_status_of_a_warehouse_not_created_yet_is_empty(tmp_path):
     assert result["ingests"] == 0 and not (tmp_path / "new.duckdb").exists()
 
 
-def test_every_generated_sample_file_loads_cleanly(tmp_path, samples):
-    db = tmp_path / "w.duckdb"
-    patterns = {
-        "cpi": "cpi_*", "funds": "direct_funds_*", "payments": "payments_*",
-        "bonds": "special_bonds_*", "beneficiaries": "beneficiaries_*",
-    }
-    for kind, pattern in patterns.items():
-        code, accounts = ingest_json(db, kind, *sorted(samples.glob(pattern)))
-        assert code == 0, [a for a in accounts if a["status"] != "loaded"]
-    datasets = status(db)["datasets"]
-    assert all(d["rows"] > 0 for d in datasets.values())
-    assert datasets["funds"]["latest"] == "2022-12-31"
-
-
 def test_sample_data_command_writes_files(tmp_path):
-    code, out = run(tmp_path / "w.duckdb", "sample-data", tmp_path / "s")
+    code, _out = run(tmp_path / "w.duckdb", "sample-data", tmp_path / "s")
     assert code == 0 and len(list((tmp_path / "s").iterdir())) >= 50

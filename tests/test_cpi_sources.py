@@ -95,15 +95,21 @@ def test_long_csv_takes_percent_or_index_per_row(db, tmp_path):
 
 
 def test_long_csv_without_a_basis_is_rejected(tmp_path):
-    path = write_csv(tmp_path / "long.csv", ["period,region_code,indicator,value", "2022-09,650000,cpi,3.1"])
+    path = write_csv(
+        tmp_path / "long.csv", ["period,region_code,indicator,value", "2022-09,650000,cpi,3.1"]
+    )
     with pytest.raises(SourceRejected, match="长表需说明数值口径"):
         plan_cpi(path, {})
 
 
 def test_a_revised_value_is_a_new_vintage_and_history_stays(db, tmp_path):
     head = "period,region_code,indicator,value_pct"
-    first = write_csv(tmp_path / "a.csv", [head, "2022-09,654300,cpi,3.4", "2022-09,654300,food,6.0"])
-    second = write_csv(tmp_path / "b.csv", [head, "2022-09,654300,cpi,3.5", "2022-09,654300,food,6.0"])
+    first = write_csv(
+        tmp_path / "a.csv", [head, "2022-09,654300,cpi,3.4", "2022-09,654300,food,6.0"]
+    )
+    second = write_csv(
+        tmp_path / "b.csv", [head, "2022-09,654300,cpi,3.5", "2022-09,654300,food,6.0"]
+    )
     load_file(db, "cpi", first)
     account = load_file(db, "cpi", second)
     assert (account.rows_loaded, account.rows_unchanged) == (2, 1)

@@ -20,8 +20,12 @@ def test_direct_fund_export_in_wan_yuan_loads_as_exact_yuan(db, fixture_path):
         "SELECT region_code, received_yuan, allocated_yuan, paid_yuan, release_date, as_of "
         "FROM fund_snapshots WHERE fund_code = 'ZD20220002'",
     )
-    assert fund[0][:4] == ("654301", Decimal("24303300.00"), Decimal("24303300.00"),
-                           Decimal("6075800.00"))
+    assert fund[0][:4] == (
+        "654301",
+        Decimal("24303300.00"),
+        Decimal("24303300.00"),
+        Decimal("6075800.00"),
+    )
     assert str(fund[0][4]) == "2022-06-13" and str(fund[0][5]) == "2022-06-30"
     # the file's own 合计 row: 63,552.57 万元 received
     assert count(db, "SELECT sum(received_yuan) FROM fund_snapshots") == Decimal("635525700.00")
@@ -88,10 +92,16 @@ def test_bad_rows_are_quarantined_with_row_column_and_reason(db, tmp_path, encod
     assert "不是有效的日期" in by_row[(9, "下达日期")]
     assert "与第 11 行重复" in by_row[(10, "资金编码")]
     assert "与第 10 行重复" in by_row[(11, "资金编码")]
-    loaded = rows(db, "SELECT fund_code, region_code, received_yuan, paid_yuan, release_date "
-                      "FROM fund_snapshots ORDER BY fund_code")
+    loaded = rows(
+        db,
+        "SELECT fund_code, region_code, received_yuan, paid_yuan, release_date "
+        "FROM fund_snapshots ORDER BY fund_code",
+    )
     assert [(r[0], r[1]) for r in loaded] == [
-        ("ZD1", "654301"), ("ZD10", "654301"), ("ZD9", "654300-KNS")]
+        ("ZD1", "654301"),
+        ("ZD10", "654301"),
+        ("ZD9", "654300-KNS"),
+    ]
     assert loaded[0][2] == Decimal("10000000.00") and loaded[1][3] == Decimal("2500.00")
     assert str(loaded[1][4]) == "2022-03-05"
     raw = rows(db, "SELECT raw_row FROM quarantine WHERE source_row = 5")[0][0]
@@ -117,7 +127,10 @@ def test_ambiguous_region_names_resolve_inside_the_home_region_only(db, tmp_path
     [
         ([], "文件为空"),
         (["a,b,c", "1,2,3"], "找不到表头"),
-        ([BAD_FUNDS[0], BAD_FUNDS[1], FUNDS_HEADER.replace(",已支出金额", ",其他")], "缺少必需的列：已支出金额"),
+        (
+            [BAD_FUNDS[0], BAD_FUNDS[1], FUNDS_HEADER.replace(",已支出金额", ",其他")],
+            "缺少必需的列：已支出金额",
+        ),
         ([BAD_FUNDS[0], ",,,,,,,,统计截止日期：2022年6月30日", FUNDS_HEADER], "未注明金额单位"),
         ([BAD_FUNDS[0], "单位：万元", FUNDS_HEADER], "找不到统计截止日期"),
     ],

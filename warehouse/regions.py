@@ -83,11 +83,10 @@ def build_lookup(con: duckdb.DuckDBPyConnection, home_region: str) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE region_lookup AS
-        WITH RECURSIVE ancestors(region_code, ancestor) AS (
-            SELECT region_code, region_code FROM regions
+        WITH RECURSIVE home(region_code) AS (
+            SELECT region_code FROM regions WHERE region_code = $home
             UNION
-            SELECT a.region_code, r.parent_code FROM ancestors a
-            JOIN regions r ON r.region_code = a.ancestor WHERE r.parent_code IS NOT NULL
+            SELECT r.region_code FROM regions r JOIN home h ON r.parent_code = h.region_code
         ),
         named AS (
             SELECT name, region_code FROM regions
@@ -95,23 +94,19 @@ def build_lookup(con: duckdb.DuckDBPyConnection, home_region: str) -> None:
             UNION SELECT region_code, region_code FROM regions
         ),
         ranked AS (
-            SELECT n.name, n.region_code,
+            SELECT n.name, n.region_code, h.region_code IS NOT NULL AS in_home,
                    count(*) OVER (PARTITION BY n.name) AS candidates,
-                   count(*) FILTER (WHERE EXISTS (
-                       SELECT 1 FROM ancestors a
-                       WHERE a.region_code = n.region_code AND a.ancestor = $home))
-                       OVER (PARTITION BY n.name) AS home_candidates,
-                   EXISTS (SELECT 1 FROM ancestors a
-                           WHERE a.region_code = n.region_code AND a.ancestor = $home) AS in_home
-            FROM named n
+                   count(h.region_code) OVER (PARTITION BY n.name) AS home_candidates
+            FROM named n LEFT JOIN home h USING (region_code)
         )
         SELECT name,
-               CASE WHEN candidates = 1 THEN region_code
-                    WHEN home_candidates = 1 AND in_home THEN region_code END AS region_code,
+               CASE WHEN candidates = 1 OR (home_candidates = 1 AND in_home)
+                    THEN region_code END AS region_code,
                candidates
         FROM ranked
-        WHERE candidates = 1 OR (home_candidates = 1 AND in_home) OR home_candidates <> 1
-        QUALIFY row_number() OVER (PARTITION BY name ORDER BY region_code NULLS LAST) = 1
+        QUALIFY row_number() OVER (
+            PARTITION BY name ORDER BY (candidates = 1 OR (home_candidates = 1 AND in_home)) DESC
+        ) = 1
         """,
         {"home": home_region},
     )
