@@ -49,9 +49,16 @@ def find_previous_ingest(db: str, sha256: str) -> dict | None:
 
 
 @task(cache_policy=NONE)
-def plan_source(path: str, kind: str, overrides: dict) -> Plan:
-    """Read the file and return how its rows load; raise SourceRejected if it cannot."""
-    return PLANNERS[kind](Path(path), overrides)
+def plan_source(path: str, kind: str, overrides: dict) -> Plan | dict:
+    """Read the file and return how its rows load, or {row, column, message} saying why not.
+
+    A file that cannot be read is an answer, not a failure of the task: it is reported in the
+    file's account, and the flow goes on with the next file.
+    """
+    try:
+        return PLANNERS[kind](Path(path), overrides)
+    except SourceRejected as exc:
+        return {"row": exc.row, "column": exc.column, "message": exc.message}
 
 
 @task(cache_policy=NONE)

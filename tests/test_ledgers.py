@@ -171,3 +171,14 @@ def test_ragged_csv_lines_are_quarantined_with_their_line_numbers(db, tmp_path):
     assert (account.rows_quarantined, account.rows_skipped) == (2, 1)
     assert sorted(e["row"] for e in account.errors) == [3, 5]
     assert sorted(r[0] for r in rows(db, "SELECT source_row FROM fund_payments")) == [2, 4, 6]
+
+
+def test_an_unterminated_quote_accounts_for_every_line_it_swallows(db, tmp_path):
+    header = "支付日期,资金编码,地区,预算单位,收款人,收款账户类型,金额（元）"
+    good = "2022-03-18,ZD1,阿勒泰市,阿勒泰市教育局,某学校,零余额账户,100.00"
+    broken = '2022-03-18,ZD1,阿勒泰市,阿勒泰市教育局,"未闭合,零余额账户,100.00'
+    account = load_file(
+        db, "payments", write_csv(tmp_path / "p.csv", [header, good, broken, good, good])
+    )
+    assert (account.rows_read, account.rows_loaded, account.rows_quarantined) == (4, 1, 3)
+    assert "引号未闭合" in account.errors[0]["message"] and account.errors[0]["row"] == 3

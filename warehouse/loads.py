@@ -57,8 +57,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _stage(con: duckdb.DuckDBPyConnection, part: Part, context: dict[str, Any]) -> int:
-    """Create temp table `parsed` for `part`; return the rows DuckDB's CSV reader rejected."""
+def _stage(con: duckdb.DuckDBPyConnection, part: Part, context: dict[str, Any]) -> bool:
+    """Create temp table `parsed` for `part` (and `pm_bad_lines` for CSV lines DuckDB could not
+    split into columns); return True if there are such lines."""
     sql, params = validation.build(DATASETS[part.dataset], part, context)
     if isinstance(part.source, ArrowSource):
         con.register("pm_arrow_source", part.source.table)
@@ -68,14 +69,24 @@ def _stage(con: duckdb.DuckDBPyConnection, part: Part, context: dict[str, Any]) 
         if isinstance(part.source, ArrowSource):
             con.unregister("pm_arrow_source")
     if not isinstance(part.source, CsvSource):
-        return 0
-    rejected = con.execute(
-        "SELECT count(DISTINCT line) FROM pm_rejects WHERE scan_id = "
-        "(SELECT max(scan_id) FROM pm_reject_scans)"
-    ).fetchone()[0]
-    if rejected:
-        _renumber_after_rejects(con, part.source.header_line)
-    return rejected
+        return False
+    # One row per rejected line; an unterminated quote swallows every line after it, and each
+    # of those is counted so that nothing read goes unaccounted.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE pm_bad_lines AS "
+        "SELECT *, len(string_split(csv_line, chr(10))) AS spanned, "
+        "       regexp_matches(csv_line, $footer) AS is_footer "
+        "FROM (SELECT line, arg_min(error_type, column_idx) AS error_type, "
+        "             arg_min(error_message, column_idx) AS error_message, "
+        "             trim(arg_min(csv_line, column_idx), chr(10) || chr(13)) AS csv_line "
+        "      FROM pm_rejects WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans) "
+        "      GROUP BY line)",
+        {"footer": _FOOTER_PATTERN},
+    )
+    if not con.execute("SELECT count(*) FROM pm_bad_lines").fetchone()[0]:
+        return False
+    _renumber_after_rejects(con, part.source.header_line)
+    return True
 
 
 def _renumber_after_rejects(con: duckdb.DuckDBPyConnection, header_line: int) -> None:
@@ -85,8 +96,7 @@ def _renumber_after_rejects(con: duckdb.DuckDBPyConnection, header_line: int) ->
         "CREATE OR REPLACE TEMP TABLE pm_shift AS "
         "SELECT line - $h - row_number() OVER (ORDER BY line) + 1 AS first_k, "
         "       row_number() OVER (ORDER BY line) AS shift "
-        "FROM (SELECT DISTINCT line FROM pm_rejects "
-        "      WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans))",
+        "FROM pm_bad_lines",
         {"h": header_line},
     )
     con.execute(
@@ -117,7 +127,7 @@ def _insert_rows(con, part: Part, ingest_id: int) -> int:
     ).fetchone()[0]
 
 
-def _quarantine_rows(con, ingest_id: int, file_name: str, rejected: int) -> None:
+def _quarantine_rows(con, ingest_id: int, file_name: str, bad_lines: bool) -> None:
     con.execute(
         """
         INSERT INTO quarantine
@@ -127,7 +137,7 @@ def _quarantine_rows(con, ingest_id: int, file_name: str, rejected: int) -> None
         """,
         {"id": ingest_id, "file": file_name},
     )
-    if rejected:
+    if bad_lines:
         con.execute(
             """
             INSERT INTO quarantine
@@ -136,31 +146,28 @@ def _quarantine_rows(con, ingest_id: int, file_name: str, rejected: int) -> None
                         WHEN 'MISSING COLUMNS' THEN '列数不足：' || error_message
                         WHEN 'TOO MANY COLUMNS' THEN '列数过多：' || error_message
                         WHEN 'INVALID ENCODING' THEN '含有无法识别的字符（编码错误）'
+                        WHEN 'UNQUOTED VALUE' THEN '引号未闭合：从本行到文件末尾共 ' || spanned
+                             || ' 行无法读取'
                         ELSE 'CSV 格式错误：' || error_message END,
                    csv_line
-            FROM pm_rejects
-            WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans)
-              AND NOT regexp_matches(csv_line, $footer)
-            QUALIFY row_number() OVER (PARTITION BY line ORDER BY column_idx) = 1
+            FROM pm_bad_lines WHERE NOT is_footer
             """,
-            {"id": ingest_id, "file": file_name, "footer": _FOOTER_PATTERN},
+            {"id": ingest_id, "file": file_name},
         )
 
 
-def _count(con, rejected: int) -> tuple[int, int, int]:
+def _count(con, bad_lines: bool) -> tuple[int, int, int]:
+    """Return (read, skipped, quarantined) for the staged part."""
     total, skipped, bad = con.execute(
         "SELECT count(*), count(*) FILTER (skip_reason IS NOT NULL), "
         "count(*) FILTER (skip_reason IS NULL AND len(errors) > 0) FROM parsed"
     ).fetchone()
-    footers = 0
-    if rejected:
-        footers = con.execute(
-            "SELECT count(DISTINCT line) FROM pm_rejects WHERE scan_id = "
-            "(SELECT max(scan_id) FROM pm_reject_scans) "
-            "AND regexp_matches(csv_line, $footer)",
-            {"footer": _FOOTER_PATTERN},
-        ).fetchone()[0]
-    return total + rejected, skipped + footers, bad + rejected - footers
+    if bad_lines:
+        lines, footers = con.execute(
+            "SELECT sum(spanned)::BIGINT, count(*) FILTER (is_footer) FROM pm_bad_lines"
+        ).fetchone()
+        return total + lines, skipped + footers, bad + lines - footers
+    return total, skipped, bad
 
 
 def load_plan(
@@ -190,10 +197,10 @@ def load_plan(
         ingest_id = con.execute("SELECT nextval('ingest_id_seq')").fetchone()[0]
         context = {"file_name": path.name, "published_on": published_on}
         for part in plan.parts:
-            rejected = _stage(con, part, context)
-            read, skipped, bad = _count(con, rejected)
+            bad_lines = _stage(con, part, context)
+            read, skipped, bad = _count(con, bad_lines)
             inserted = _insert_rows(con, part, ingest_id)
-            _quarantine_rows(con, ingest_id, path.name, rejected)
+            _quarantine_rows(con, ingest_id, path.name, bad_lines)
             good = read - skipped - bad
             account.rows_read += read + len(part.skipped)
             account.rows_skipped += skipped + len(part.skipped)
