@@ -97,17 +97,15 @@ def ingest_file(path: str, kind: str, db: str, overrides: dict) -> dict:
             ingest_id=previous["ingest_id"],
             message=f"与已导入的文件「{previous['file']}」内容相同，未重复导入",
         ).to_dict()
-    try:
-        plan = plan_source(path, kind, overrides)
-    except SourceRejected as exc:
-        errors = [{"row": exc.row, "column": exc.column, "message": exc.message}]
+    plan = plan_source(path, kind, overrides)
+    if isinstance(plan, dict):
         return Account(
             file=name,
             kind=kind,
             sha256=sha256,
             status="rejected",
-            message=exc.message,
-            errors=errors,
+            message=plan["message"],
+            errors=[plan],
             errors_total=1,
         ).to_dict()
     return load_planned(db, plan, path, sha256, overrides.get("published_on"))
