@@ -13,22 +13,27 @@ from warehouse.settings import WarehouseSettings
 # Text cells as exports write them: padded, full-width spaces, dashes for "nothing".
 _MACROS = r"""
 CREATE OR REPLACE TEMP MACRO pm_blank() AS ' 　' || chr(9) || chr(10) || chr(13) || chr(160);
+-- Nothing but blanks or dashes is no value. Regex tests, not IN (...) or an unconditional trim:
+-- DuckDB plans an IN-list as a join, and most cells need no trimming at all.
 CREATE OR REPLACE TEMP MACRO pm_clean(s) AS
-    CASE WHEN trim(s, pm_blank()) IN ('', '-', '—', '－', '--', '/') THEN NULL
-         ELSE trim(s, pm_blank()) END;
+    CASE WHEN regexp_full_match(s, '[\s　\x{00a0}\-—－/]*') THEN NULL
+         WHEN regexp_matches(s, '^[\s　\x{00a0}]|[\s　\x{00a0}]$') THEN trim(s, pm_blank())
+         ELSE s END;
+-- The parsers below take text already cleaned by pm_clean (validation cleans each column once).
 CREATE OR REPLACE TEMP MACRO pm_number(s) AS
-    TRY_CAST(replace(replace(replace(pm_clean(s), ',', ''), '，', ''), ' ', '') AS DECIMAL(30, 8));
+    TRY_CAST(replace(replace(replace(s, ',', ''), '，', ''), ' ', '') AS DECIMAL(18, 6));
 CREATE OR REPLACE TEMP MACRO pm_percent(s) AS
-    TRY_CAST(replace(replace(pm_clean(s), '%', ''), '％', '') AS DECIMAL(30, 8));
+    TRY_CAST(replace(replace(s, '%', ''), '％', '') AS DECIMAL(18, 6));
 CREATE OR REPLACE TEMP MACRO pm_date(s) AS
     COALESCE(
-        TRY_CAST(pm_clean(s) AS DATE),
-        TRY_CAST(regexp_replace(pm_clean(s),
+        TRY_CAST(s AS DATE),
+        TRY_CAST(regexp_replace(s,
             '^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$', '\1-\2-\3') AS DATE),
-        TRY_STRPTIME(pm_clean(s), '%Y%m%d')::DATE);
+        TRY_STRPTIME(s, '%Y%m%d')::DATE);
 CREATE OR REPLACE TEMP MACRO pm_month(s) AS
-    TRY_CAST(regexp_replace(pm_clean(s),
-        '^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*月?(份)?$', '\1-\2-01') AS DATE);
+    COALESCE(
+        TRY_CAST(regexp_replace(s, '^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*月?(份)?$', '\1-\2-01') AS DATE),
+        TRY_STRPTIME(s, '%Y%m')::DATE);
 """
 
 

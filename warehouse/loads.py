@@ -122,7 +122,7 @@ def _insert_rows(con, part: Part, ingest_id: int) -> int:
     return con.execute(
         f"INSERT INTO {dataset.table} (ingest_id, {columns}) "
         f"SELECT $ingest_id, {columns} FROM parsed p "
-        f"WHERE skip_reason IS NULL AND len(errors) = 0 {vintage}",
+        f"WHERE ok {vintage}",
         {"ingest_id": ingest_id},
     ).fetchone()[0]
 
@@ -133,7 +133,7 @@ def _quarantine_rows(con, ingest_id: int, file_name: str, bad_lines: bool) -> No
         INSERT INTO quarantine
         SELECT $id, $file, source_row, e.column, e.message, quarantine_raw
         FROM (SELECT source_row, quarantine_raw, unnest(errors) AS e
-              FROM parsed WHERE skip_reason IS NULL AND len(errors) > 0)
+              FROM parsed WHERE skip_reason IS NULL AND errors IS NOT NULL)
         """,
         {"id": ingest_id, "file": file_name},
     )
@@ -160,7 +160,7 @@ def _count(con, bad_lines: bool) -> tuple[int, int, int]:
     """Return (read, skipped, quarantined) for the staged part."""
     total, skipped, bad = con.execute(
         "SELECT count(*), count(*) FILTER (skip_reason IS NOT NULL), "
-        "count(*) FILTER (skip_reason IS NULL AND len(errors) > 0) FROM parsed"
+        "count(*) FILTER (skip_reason IS NULL AND errors IS NOT NULL) FROM parsed"
     ).fetchone()
     if bad_lines:
         lines, footers = con.execute(

@@ -21,26 +21,37 @@ TYPE_WORDS = {
 }
 
 
-def _parse(f: Field, raw: str, is_constant: bool) -> str:
+def _parse(f: Field, raw: str, is_constant: bool, multiplier: int = 1) -> str:
     if is_constant:
         return {"date": f"{raw}::DATE", "month": f"{raw}::DATE"}.get(f.type, raw)
     return {
-        "text": f"pm_clean({raw})",
-        "region": f"pm_clean({raw})",
+        "text": raw,
+        "region": raw,
         "date": f"pm_date({raw})",
         "month": f"COALESCE(pm_month({raw}), date_trunc('month', pm_date({raw}))::DATE)",
-        "money": f"TRY_CAST(round(pm_number({raw}) * CAST($mult_{f.name} AS DECIMAL(10, 0)), 2)"
-        " AS DECIMAL(18, 2))",
+        # 18 digits keep DuckDB's fast 64-bit decimals; the multiplier is a trusted int literal
+        "money": f"TRY_CAST(pm_number({raw}) * {multiplier} AS DECIMAL(18, 2))",
         "count": f"pm_number({raw})",
         "number": f"COALESCE(pm_number({raw}), pm_percent({raw}))",
     }[f.type]
 
 
-def _error(condition: str, column_param: str, message_sql: str) -> str:
-    return f"CASE WHEN {condition} THEN {{'column': {column_param}, 'message': {message_sql}}} END"
+def _error(condition: str, column_param: str, message_sql: str) -> tuple[str, str]:
+    """Return (condition, the {column, message} struct it yields when true)."""
+    struct = f"{{'column': {column_param}, 'message': {message_sql}}}"
+    return condition, f"CASE WHEN {condition} THEN {struct} END"
 
 
-def _field_errors(f: Field, label: str) -> list[str]:
+def _errors_sql(errors: list[tuple[str, str]]) -> str:
+    # Build the list only for rows with a problem: most rows have none, and lists are costly.
+    if not errors:
+        return 'NULL::STRUCT("column" VARCHAR, message VARCHAR)[]'
+    anything = " OR ".join(f"coalesce({condition}, FALSE)" for condition, _ in errors)
+    structs = ", ".join(struct for _, struct in errors)
+    return f"CASE WHEN {anything} THEN list_filter([{structs}], lambda e: e IS NOT NULL) END"
+
+
+def _field_errors(f: Field, label: str) -> list[tuple[str, str]]:
     raw = f"{f.name}__raw"
     out = []
     if f.required:
@@ -116,18 +127,16 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
             params[f"label_{f.name}"] = f.label
         elif f.name in part.columns:
             index = part.columns[f.name]
-            raw = f"c{index}"
+            raw = f"k{index}"
             params[f"label_{f.name}"] = part.headers[index] or f.label
             errors += _field_errors(f, _label(part, f.name))
         else:
             raw = "NULL"
             params[f"label_{f.name}"] = f.label
             errors += _field_errors(f, _label(part, f.name))
-        if f.type == "money":
-            params[f"mult_{f.name}"] = int(part.constants.get(f"mult_{f.name}", 1))
-        clean = raw if is_constant else f"pm_clean({raw})"
-        typed.append(f"{clean} AS {f.name}__raw")
-        typed.append(f"{_parse(f, raw, is_constant)} AS {f.name}")
+        multiplier = int(part.constants.get(f"mult_{f.name}", 1))
+        typed.append(f"{raw} AS {f.name}__raw")
+        typed.append(f"{_parse(f, raw, is_constant, multiplier)} AS {f.name}")
     for check in dataset.checks:
         label = _label(part, check.column)
         errors.append(_error(f"coalesce({check.condition}, FALSE)", label, f"'{check.message}'"))
@@ -154,7 +163,7 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
                 "'、') || ' 行重复（同一记录出现多次，均未导入）'",
             )
         )
-    marker_cols = [f"coalesce(pm_clean(c{i}), '')" for i in part.markers] or ["''"]
+    marker_cols = [f"coalesce(k{i}, '')" for i in part.markers] or ["''"]
     params["total_pattern"] = TOTAL_PATTERN
     is_total = " OR ".join(f"regexp_full_match({c}, $total_pattern)" for c in marker_cols)
     if part.headers and not part.has_raw_row:
@@ -163,6 +172,8 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
         raw_row = f"json_object({pairs})::VARCHAR"
     else:
         raw_row = "raw_row"
+    used = sorted(set(part.columns.values()) | set(part.markers))
+    cleaned = ", ".join(f"pm_clean(c{i}) AS k{i}" for i in used) or "NULL AS k_none"
     region_field = next((f for f in dataset.fields if f.type == "region"), None)
     region_join = (
         f"LEFT JOIN region_lookup rl ON rl.name = typed.{region_field.name}__raw"
@@ -175,8 +186,9 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
     sql = f"""
         CREATE OR REPLACE TEMP TABLE parsed AS
         WITH src AS ({_source_sql(part)}),
+        cleaned AS (SELECT *, {cleaned} FROM src),
         typed AS (
-            SELECT src.*, ({is_total}) AS is_total, {", ".join(typed)} FROM src
+            SELECT cleaned.*, ({is_total}) AS is_total, {", ".join(typed)} FROM cleaned
         ),
         resolved AS (
             SELECT typed.*, {region_name}rl.region_code,
@@ -187,11 +199,12 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
         checked AS (
             SELECT *,
                    CASE WHEN is_total THEN '合计/小计行' END AS skip_reason,
-                   list_filter([{", ".join(errors) or "NULL"}], lambda e: e IS NOT NULL) AS errors
+                   {_errors_sql(errors)} AS errors
             FROM keyed
         )
         SELECT {", ".join(outputs)}, skip_reason, errors,
-               CASE WHEN skip_reason IS NULL AND len(errors) > 0 THEN {raw_row} END
+               skip_reason IS NULL AND errors IS NULL AS ok,
+               CASE WHEN skip_reason IS NULL AND errors IS NOT NULL THEN {raw_row} END
                    AS quarantine_raw
         FROM checked
     """
