@@ -182,3 +182,27 @@ def test_an_unterminated_quote_accounts_for_every_line_it_swallows(db, tmp_path)
     )
     assert (account.rows_read, account.rows_loaded, account.rows_quarantined) == (4, 1, 3)
     assert "引号未闭合" in account.errors[0]["message"] and account.errors[0]["row"] == 3
+
+
+def test_xlsx_row_numbers_are_the_ones_excel_shows_even_when_the_table_starts_lower(db, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "offset.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    rows = [
+        ["直达资金分配支出情况表"],
+        ["单位：万元", "", "统计截止日期：2022年6月30日"],
+        FUNDS_HEADER.split(","),
+        [1, "火星县", "资金甲", "ZD1", "教育局", 10, 10, "", 1, "", "2022-03-01"],
+        [2, "阿勒泰市", "资金乙", "ZD2", "教育局", 918.1, 918.1, "", 0.1 + 0.2, "", "2022-03-01"],
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r + 3, c + 2, value)  # the table starts at C4
+    workbook.close()
+    account = load_file(db, "funds", path)
+    assert [(e["row"], e["column"]) for e in account.errors] == [(7, "地区")]
+    paid = count(db, "SELECT paid_yuan FROM fund_snapshots WHERE fund_code = 'ZD2'")
+    assert paid == Decimal("3000.00")  # 0.30000000000000004 万元, rounded to fen
+    assert count(db, "SELECT received_yuan FROM fund_snapshots") == Decimal("9181000.00")

@@ -4,10 +4,12 @@ import codecs
 import csv
 import io
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineError, CalamineWorkbook
 
 from flows.errors import SourceRejected
@@ -18,10 +20,22 @@ Cell = str | None
 
 @dataclass
 class Sheet:
-    """A sheet as text cells; `rows[i]` is the file's row i + 1."""
+    """A sheet as read: `values[i]` is the file's row i + 1 (spreadsheet values, or CSV text)."""
 
     name: str
-    rows: list[list[Cell]]
+    values: list[list[object]]
+    _text: list[list[Cell]] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        """Every row as text cells (computed once; large sheets use `text_columns`)."""
+        if self._text is None:
+            self._text = [[cell_text(v) for v in row] for row in self.values]
+        return self._text
+
+    def head(self, count: int) -> list[list[Cell]]:
+        """The first `count` rows as text cells."""
+        return [[cell_text(v) for v in row] for row in self.values[:count]]
 
 
 def sniff(path: Path) -> str:
@@ -118,11 +132,26 @@ def read_workbook(path: Path) -> list[Sheet]:
         workbook = CalamineWorkbook.from_path(str(path))
         sheets = []
         for name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets.append(Sheet(name, [[cell_text(v) for v in row] for row in rows]))
+            # keep leading empty rows and columns so row numbers are the ones Excel shows
+            values = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheets.append(Sheet(name, values))
         return sheets
     except (CalamineError, ValueError, OSError) as exc:
         raise SourceRejected(f"Excel 文件无法读取：{exc}") from exc
+
+
+def text_column(values: list[object]) -> list[Cell]:
+    """Return one column's values as text, all at once where the column has a single type."""
+    kinds = set(map(type, values))
+    if kinds <= {str, type(None)}:
+        return [v or None for v in values]
+    if kinds <= {float, int, str, type(None)} and all(
+        v == "" for v in values if isinstance(v, str)
+    ):
+        # Arrow formats doubles as the shortest text that reads back the same (918.1, 8000).
+        numbers = pa.array([None if v == "" else v for v in values], type=pa.float64())
+        return pc.cast(numbers, pa.string()).to_pylist()
+    return [cell_text(v) for v in values]
 
 
 def read_sheets(path: Path) -> list[Sheet]:

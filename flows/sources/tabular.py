@@ -15,10 +15,12 @@ from flows.sources import cells
 from flows.sources.files import (
     Cell,
     Sheet,
+    cell_text,
     detect_encoding,
     read_csv_head,
     read_workbook,
     sniff,
+    text_column,
     utf8_copy,
 )
 from warehouse.datasets import DATASETS
@@ -84,19 +86,28 @@ def _multipliers(layout: Layout, header: list[Cell], found: dict[str, int], abov
     return constants
 
 
+def _is_blank(row: list[object]) -> bool:
+    return not any(row) and all(v is None or v == "" for v in row)
+
+
 def _arrow_part(layout: Layout, sheet: Sheet, index: int, found, constants) -> Part:
-    header = sheet.rows[index]
+    header = sheet.head(index + 1)[index]
     width = len(header)
     kept, numbers, skipped = [], [], []
-    for number, row in enumerate(sheet.rows[index + 1 :], start=index + 2):
-        if cells.is_blank(row):
+    for number, row in enumerate(sheet.values[index + 1 :], start=index + 2):
+        if _is_blank(row):
             continue
-        if cells.is_footer(row):
+        first = row[0] if row else None
+        if isinstance(first, str) and cells.is_footer([cell_text(v) for v in row]):
             skipped.append((number, "注释行"))
             continue
-        kept.append(row[:width] + [None] * (width - len(row)))
+        kept.append(row[:width] + [None] * (width - len(row)) if len(row) != width else row)
         numbers.append(number)
-    columns = [list(col) for col in zip(*kept, strict=True)] if kept else [[] for _ in header]
+    columns = (
+        [text_column(list(col)) for col in zip(*kept, strict=True)]
+        if kept
+        else [[] for _ in header]
+    )
     return Part(
         dataset=layout.kind,
         source=ArrowSource(arrow_text_table(columns, numbers)),
@@ -152,12 +163,13 @@ def plan_tabular(path: Path, layout: Layout, overrides: dict[str, date]) -> Plan
         )
         return _plan(layout, "csv", part, _warnings(layout, header, found))
     for sheet in read_workbook(path):
-        located = _find_header(sheet.rows, layout)
+        head = sheet.head(HEADER_SEARCH_ROWS)
+        located = _find_header(head, layout)
         if located is None:
             continue
         index, found = located
-        header = sheet.rows[index]
-        constants = _constants(layout, header, found, sheet.rows[:index], overrides)
+        header = head[index]
+        constants = _constants(layout, header, found, head[:index], overrides)
         part = _arrow_part(layout, sheet, index, found, constants)
         return _plan(layout, "xlsx", part, _warnings(layout, header, found))
     raise SourceRejected(_no_header_message(layout))
