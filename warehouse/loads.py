@@ -1,6 +1,7 @@
 """Loads one planned file into the warehouse in a single transaction, and accounts for every row."""
 
-from dataclasses import asdict, dataclass, field
+import csv
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from time import perf_counter
@@ -10,7 +11,7 @@ import duckdb
 
 from warehouse import regions, validation
 from warehouse.datasets import DATASETS
-from warehouse.staging import ArrowSource, CsvSource, Part, Plan
+from warehouse.staging import ArrowSource, CsvSource, Part, Plan, arrow_text_table
 
 MAX_REPORTED_ERRORS = 1000
 # Note lines under a table ('注：…', '数据来源：…') are accounted as skipped, not as bad rows.
@@ -59,17 +60,39 @@ def _iso(value: Any) -> str | None:
 
 def _stage(con: duckdb.DuckDBPyConnection, part: Part, context: dict[str, Any]) -> bool:
     """Create temp table `parsed` for `part` (and `pm_bad_lines` for CSV lines DuckDB could not
-    split into columns); return True if there are such lines."""
-    sql, params = validation.build(DATASETS[part.dataset], part, context)
-    if isinstance(part.source, ArrowSource):
-        con.register("pm_arrow_source", part.source.table)
-    try:
-        con.execute(sql, params)
-    finally:
-        if isinstance(part.source, ArrowSource):
-            con.unregister("pm_arrow_source")
+    read); return True if some lines could not be split into columns.
+
+    A CSV is first read on the fast path, DuckDB parsing dates and numbers itself. Lines it
+    cannot cast (a Chinese date, a thousands separator, a 合计 row) are staged again leniently
+    from their text; for a dataset with a key the whole file is, so duplicates are seen.
+    """
+    dataset = DATASETS[part.dataset]
     if not isinstance(part.source, CsvSource):
+        sql, params = validation.build(dataset, part, context)
+        con.register("pm_arrow_source", part.source.table)
+        try:
+            con.execute(sql, params)
+        finally:
+            con.unregister("pm_arrow_source")
         return False
+    con.execute(*validation.build(dataset, part, context, fast=True))
+    _collect_bad_lines(con)
+    cast_lines = con.execute("SELECT line, csv_line FROM pm_bad_lines WHERE is_cast").fetchall()
+    if cast_lines and dataset.key:
+        con.execute(*validation.build(dataset, part, context))
+        _collect_bad_lines(con)
+    elif cast_lines:
+        _renumber_after_rejects(con, part.source.header_line)
+        _stage_lenient(con, part, context, cast_lines)
+        con.execute("DELETE FROM pm_bad_lines WHERE is_cast")
+        return bool(con.execute("SELECT count(*) FROM pm_bad_lines").fetchone()[0])
+    if not con.execute("SELECT count(*) FROM pm_bad_lines").fetchone()[0]:
+        return False
+    _renumber_after_rejects(con, part.source.header_line)
+    return True
+
+
+def _collect_bad_lines(con: duckdb.DuckDBPyConnection) -> None:
     # One row per rejected line; an unterminated quote swallows every line after it, and each
     # of those is counted so that nothing read goes unaccounted.
     con.execute(
@@ -78,15 +101,27 @@ def _stage(con: duckdb.DuckDBPyConnection, part: Part, context: dict[str, Any]) 
         "       regexp_matches(csv_line, $footer) AS is_footer "
         "FROM (SELECT line, arg_min(error_type, column_idx) AS error_type, "
         "             arg_min(error_message, column_idx) AS error_message, "
-        "             trim(arg_min(csv_line, column_idx), chr(10) || chr(13)) AS csv_line "
+        "             trim(arg_min(csv_line, column_idx), chr(10) || chr(13)) AS csv_line, "
+        "             bool_and(error_type = 'CAST') AS is_cast "
         "      FROM pm_rejects WHERE scan_id = (SELECT max(scan_id) FROM pm_reject_scans) "
         "      GROUP BY line)",
         {"footer": _FOOTER_PATTERN},
     )
-    if not con.execute("SELECT count(*) FROM pm_bad_lines").fetchone()[0]:
-        return False
-    _renumber_after_rejects(con, part.source.header_line)
-    return True
+
+
+def _stage_lenient(con, part: Part, context: dict[str, Any], lines: list[tuple]) -> None:
+    """Parse the text of lines the fast path could not cast, and add them to `parsed`."""
+    width = len(part.headers)
+    cells = [next(csv.reader([text]), []) for _, text in lines]
+    columns = [[(row[i] if i < len(row) else None) for row in cells] for i in range(width)]
+    lenient = replace(part, source=ArrowSource(arrow_text_table(columns, [n for n, _ in lines])))
+    sql, params = validation.build(DATASETS[part.dataset], lenient, context, table="parsed_lenient")
+    con.register("pm_arrow_source", lenient.source.table)
+    try:
+        con.execute(sql, params)
+    finally:
+        con.unregister("pm_arrow_source")
+    con.execute("INSERT INTO parsed BY NAME SELECT * FROM parsed_lenient")
 
 
 def _renumber_after_rejects(con: duckdb.DuckDBPyConnection, header_line: int) -> None:

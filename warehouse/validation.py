@@ -21,9 +21,11 @@ TYPE_WORDS = {
 }
 
 
-def _parse(f: Field, raw: str, is_constant: bool, multiplier: int = 1) -> str:
+def _parse(f: Field, raw: str, is_constant: bool, multiplier: int = 1, typed: bool = False) -> str:
     if is_constant:
         return {"date": f"{raw}::DATE", "month": f"{raw}::DATE"}.get(f.type, raw)
+    if typed:  # DuckDB's CSV reader already parsed it
+        return f"TRY_CAST({raw} * {multiplier} AS DECIMAL(18, 2))" if f.type == "money" else raw
     return {
         "text": raw,
         "region": raw,
@@ -95,14 +97,27 @@ def _label(part: Part, name: str) -> str:
     return f"$label_{name}"
 
 
-def _source_sql(part: Part) -> str:
+CSV_TYPES = {"date": "DATE", "money": "DECIMAL(18, 6)", "count": "DECIMAL(18, 6)"}
+NULL_TEXTS = ["", "-", "—", "－", "--", "/"]
+
+
+def csv_types(dataset: Dataset, part: Part) -> dict[int, str]:
+    """Column index → the type DuckDB's CSV reader parses it as on the fast path."""
+    types = {}
+    for f in dataset.fields:
+        if f.name in part.columns and f.type in CSV_TYPES:
+            types[part.columns[f.name]] = CSV_TYPES[f.type]
+    return types
+
+
+def _source_sql(part: Part, types: dict[int, str]) -> str:
     n = len(part.headers)
     if isinstance(part.source, CsvSource):
-        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n)) + "}"
+        columns = "{" + ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(n)) + "}"
         return (
             "SELECT row_number() OVER () + $header_line AS source_row, * FROM read_csv("
-            "$csv_path, header = false, skip = $header_line, all_varchar = true, "
-            "auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+            "$csv_path, header = false, skip = $header_line, auto_detect = false, "
+            "delim = ',', quote = '\"', escape = '\"', nullstr = $null_texts, "
             f"columns = {columns}, store_rejects = true, rejects_table = 'pm_rejects', "
             "rejects_scan = 'pm_reject_scans')"
         )
@@ -110,17 +125,31 @@ def _source_sql(part: Part) -> str:
     return "SELECT * FROM pm_arrow_source"
 
 
-def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """Return the CREATE TEMP TABLE parsed statement for `part` and its bound parameters.
+def build(
+    dataset: Dataset,
+    part: Part,
+    context: dict[str, Any],
+    *,
+    fast: bool = False,
+    table: str = "parsed",
+) -> tuple[str, dict[str, Any]]:
+    """Return the CREATE TEMP TABLE statement for `part` and its bound parameters.
 
     `context` holds file-level values derived columns may use ($file_name, $published_on).
+    With `fast`, DuckDB's CSV reader parses dates and numbers itself and rejects the lines it
+    cannot cast (they are then staged leniently, see loads); otherwise every cell is read as
+    text and parsed here, accepting Chinese dates, thousands separators and the like.
     """
     params: dict[str, Any] = dict(context)
+    types = csv_types(dataset, part) if fast and isinstance(part.source, CsvSource) else {}
     if isinstance(part.source, CsvSource):
-        params.update(csv_path=part.source.path, header_line=part.source.header_line)
+        params.update(
+            csv_path=part.source.path, header_line=part.source.header_line, null_texts=NULL_TEXTS
+        )
     typed, errors = [], []
     for f in dataset.fields:
         is_constant = f.name in part.constants
+        is_typed = False
         if is_constant:
             raw = f"$const_{f.name}"
             params[f"const_{f.name}"] = part.constants[f.name]
@@ -128,6 +157,7 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
         elif f.name in part.columns:
             index = part.columns[f.name]
             raw = f"k{index}"
+            is_typed = index in types
             params[f"label_{f.name}"] = part.headers[index] or f.label
             errors += _field_errors(f, _label(part, f.name))
         else:
@@ -135,8 +165,8 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
             params[f"label_{f.name}"] = f.label
             errors += _field_errors(f, _label(part, f.name))
         multiplier = int(part.constants.get(f"mult_{f.name}", 1))
-        typed.append(f"{raw} AS {f.name}__raw")
-        typed.append(f"{_parse(f, raw, is_constant, multiplier)} AS {f.name}")
+        typed.append(f"{f'CAST({raw} AS VARCHAR)' if is_typed else raw} AS {f.name}__raw")
+        typed.append(f"{_parse(f, raw, is_constant, multiplier, is_typed)} AS {f.name}")
     for check in dataset.checks:
         label = _label(part, check.column)
         errors.append(_error(f"coalesce({check.condition}, FALSE)", label, f"'{check.message}'"))
@@ -163,7 +193,7 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
                 "'、') || ' 行重复（同一记录出现多次，均未导入）'",
             )
         )
-    marker_cols = [f"coalesce(k{i}, '')" for i in part.markers] or ["''"]
+    marker_cols = [f"coalesce(k{i}, '')" for i in part.markers if i not in types] or ["''"]
     params["total_pattern"] = TOTAL_PATTERN
     is_total = " OR ".join(f"regexp_full_match({c}, $total_pattern)" for c in marker_cols)
     if part.headers and not part.has_raw_row:
@@ -173,7 +203,11 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
     else:
         raw_row = "raw_row"
     used = sorted(set(part.columns.values()) | set(part.markers))
-    cleaned = ", ".join(f"pm_clean(c{i}) AS k{i}" for i in used) or "NULL AS k_none"
+    if fast and isinstance(part.source, CsvSource):  # blanks and dashes are NULL already
+        clean = {i: f"c{i}" if i in types else f"NULLIF(trim(c{i}), '')" for i in used}
+    else:
+        clean = {i: f"pm_clean(c{i})" for i in used}
+    cleaned = ", ".join(f"{sql} AS k{i}" for i, sql in clean.items()) or "NULL AS k_none"
     region_field = next((f for f in dataset.fields if f.type == "region"), None)
     region_join = (
         f"LEFT JOIN region_lookup rl ON rl.name = typed.{region_field.name}__raw"
@@ -184,8 +218,8 @@ def build(dataset: Dataset, part: Part, context: dict[str, Any]) -> tuple[str, d
     outputs = ["source_row", "region_code"] + (["region_name"] if region_field else [])
     outputs += [f.name for f in dataset.fields] + list(dataset.derived)
     sql = f"""
-        CREATE OR REPLACE TEMP TABLE parsed AS
-        WITH src AS ({_source_sql(part)}),
+        CREATE OR REPLACE TEMP TABLE {table} AS
+        WITH src AS ({_source_sql(part, types)}),
         cleaned AS (SELECT *, {cleaned} FROM src),
         typed AS (
             SELECT cleaned.*, ({is_total}) AS is_total, {", ".join(typed)} FROM cleaned
