@@ -1,6 +1,7 @@
 """Builds the one SQL statement that parses, resolves and checks a part's rows.
 
-The result is the temp table `parsed`: one row per source row with its typed fields, a
+The result (kept as the temp table `parsed`, or inserted straight into its table on the CSV fast
+path) is one row per source row with its typed fields, a
 `skip_reason` for total rows, an `errors` list of {column, message}, and the raw row for
 quarantine. Identifiers come from the dataset declarations; every value from a file is bound.
 """
@@ -78,13 +79,15 @@ def _field_errors(f: Field, label: str) -> list[tuple[str, str]]:
             )
         )
     if f.type == "money":
-        out.append(_error(f"{f.name} < 0", label, f"'「' || {label} || '」为负数：' || {raw}"))
+        out.append(
+            _error(f"{f.name} < 0", label, f"'「' || {label} || '」为负数：' || {raw}::VARCHAR")
+        )
     if f.type == "count":
         out.append(
             _error(
                 f"{f.name} < 0 OR {f.name} <> floor({f.name})",
                 label,
-                f"'「' || {label} || '」应为非负整数：' || {raw}",
+                f"'「' || {label} || '」应为非负整数：' || {raw}::VARCHAR",
             )
         )
     return out
@@ -165,7 +168,7 @@ def build(
             params[f"label_{f.name}"] = f.label
             errors += _field_errors(f, _label(part, f.name))
         multiplier = int(part.constants.get(f"mult_{f.name}", 1))
-        typed.append(f"{f'CAST({raw} AS VARCHAR)' if is_typed else raw} AS {f.name}__raw")
+        typed.append(f"{raw} AS {f.name}__raw")  # typed on the fast path: cast only in messages
         typed.append(f"{_parse(f, raw, is_constant, multiplier, is_typed)} AS {f.name}")
     for check in dataset.checks:
         label = _label(part, check.column)
@@ -203,8 +206,10 @@ def build(
     else:
         raw_row = "raw_row"
     used = sorted(set(part.columns.values()) | set(part.markers))
-    if fast and isinstance(part.source, CsvSource):  # blanks and dashes are NULL already
-        clean = {i: f"c{i}" if i in types else f"NULLIF(trim(c{i}), '')" for i in used}
+    if fast and isinstance(part.source, CsvSource):
+        # The reader made blanks and dashes NULL; text is kept exactly as read, because every
+        # string DuckDB has to rebuild costs it dearly when the row is stored.
+        clean = {i: f"c{i}" for i in used}
     else:
         clean = {i: f"pm_clean(c{i})" for i in used}
     cleaned = ", ".join(f"{sql} AS k{i}" for i, sql in clean.items()) or "NULL AS k_none"
@@ -218,7 +223,6 @@ def build(
     outputs = ["source_row", "region_code"] + (["region_name"] if region_field else [])
     outputs += [f.name for f in dataset.fields] + list(dataset.derived)
     sql = f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
         WITH src AS ({_source_sql(part, types)}),
         cleaned AS (SELECT *, {cleaned} FROM src),
         typed AS (

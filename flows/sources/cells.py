@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from flows.sources.files import Cell
-from warehouse.loads import FOOTER_PREFIXES
+from warehouse.rejects import FOOTER_PREFIXES
 
 UNIT_MULTIPLIERS = {"元": 1, "万元": 10_000, "亿元": 100_000_000}
 
