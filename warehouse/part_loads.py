@@ -119,16 +119,19 @@ def _load_staged(con, part: Part, context: dict, ingest_id: int) -> Counts:
 
 def _load_direct(con, part: Part, context: dict, ingest_id: int) -> Counts:
     dataset, file_name = DATASETS[part.dataset], context["file_name"]
-    select, params = validation.build(dataset, part, context, fast=True)
+    # Good rows keep their file (ingest_id) but not their line: numbering costs the parallel read.
+    select, params = validation.build(dataset, part, context, fast=True, numbered=False)
     inserted = _insert(con, part, f"({select})", ingest_id, params)
     header_line = part.source.header_line
-    if rejects.collect_bad_lines(con):
-        rejects.renumber(con, dataset.table, header_line, f"ingest_id = {int(ingest_id)}")
+    rejects.collect_bad_lines(con)
     spanned = con.execute("SELECT coalesce(sum(spanned), 0) FROM pm_bad_lines").fetchone()[0]
     # When every physical line is either inserted or rejected there is nothing else to find;
-    # otherwise read the file again and keep only the rows that were not good.
+    # otherwise read the file again, numbered, and keep only the rows that were not good.
     everything = inserted + spanned == rejects.count_data_lines(part.source.path, header_line)
+    select, params = validation.build(dataset, part, context, fast=True)
     _create(con, "parsed", select, params, part, "FALSE" if everything else "NOT ok")
+    if not everything:
+        rejects.collect_bad_lines(con)
     if not everything and spanned:
         rejects.renumber(con, "parsed", header_line)
     counts = _count_parsed(con)

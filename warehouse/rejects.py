@@ -29,11 +29,11 @@ def collect_bad_lines(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT count(*) FROM pm_bad_lines").fetchone()[0]
 
 
-def renumber(con: duckdb.DuckDBPyConnection, table: str, header_line: int, where: str = "TRUE"):
+def renumber(con: duckdb.DuckDBPyConnection, table: str, header_line: int) -> None:
     """Shift `source_row` in `table` past the rejected lines, back to the file's line numbers.
 
     Rows are numbered by row_number() as DuckDB returns them, and rejected lines are missing from
-    that sequence. `table` and `where` are trusted identifiers and SQL; values are bound.
+    that sequence. `table` is a trusted identifier; values are bound.
     """
     con.execute(
         "CREATE OR REPLACE TEMP TABLE pm_shift AS "
@@ -46,8 +46,8 @@ def renumber(con: duckdb.DuckDBPyConnection, table: str, header_line: int, where
         f"UPDATE {table} SET source_row = {table}.source_row + s.shift "
         f"FROM (SELECT p.source_row AS old_row, max(s.shift) AS shift "
         f"      FROM {table} p JOIN pm_shift s ON s.first_k <= p.source_row - $h "
-        f"      WHERE {where} GROUP BY p.source_row) s "
-        f"WHERE {table}.source_row = s.old_row AND {where}",
+        f"      GROUP BY p.source_row) s "
+        f"WHERE {table}.source_row = s.old_row",
         {"h": header_line},
     )
 

@@ -113,12 +113,14 @@ def csv_types(dataset: Dataset, part: Part) -> dict[int, str]:
     return types
 
 
-def _source_sql(part: Part, types: dict[int, str]) -> str:
+def _source_sql(part: Part, types: dict[int, str], numbered: bool) -> str:
     n = len(part.headers)
     if isinstance(part.source, CsvSource):
         columns = "{" + ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(n)) + "}"
+        # row_number() makes DuckDB read on one thread: only number rows when they are needed
+        number = "row_number() OVER () + $header_line" if numbered else "NULL::BIGINT"
         return (
-            "SELECT row_number() OVER () + $header_line AS source_row, * FROM read_csv("
+            f"SELECT {number} AS source_row, * FROM read_csv("
             "$csv_path, header = false, skip = $header_line, auto_detect = false, "
             "delim = ',', quote = '\"', escape = '\"', nullstr = $null_texts, "
             f"columns = {columns}, store_rejects = true, rejects_table = 'pm_rejects', "
@@ -134,14 +136,15 @@ def build(
     context: dict[str, Any],
     *,
     fast: bool = False,
-    table: str = "parsed",
+    numbered: bool = True,
 ) -> tuple[str, dict[str, Any]]:
-    """Return the CREATE TEMP TABLE statement for `part` and its bound parameters.
+    """Return the SELECT that parses, resolves and checks `part`, and its bound parameters.
 
     `context` holds file-level values derived columns may use ($file_name, $published_on).
     With `fast`, DuckDB's CSV reader parses dates and numbers itself and rejects the lines it
     cannot cast (they are then staged leniently, see loads); otherwise every cell is read as
-    text and parsed here, accepting Chinese dates, thousands separators and the like.
+    text and parsed here, accepting Chinese dates, thousands separators and the like. Without
+    `numbered`, CSV rows get no source_row (it costs DuckDB its parallel read).
     """
     params: dict[str, Any] = dict(context)
     types = csv_types(dataset, part) if fast and isinstance(part.source, CsvSource) else {}
@@ -223,7 +226,7 @@ def build(
     outputs = ["source_row", "region_code"] + (["region_name"] if region_field else [])
     outputs += [f.name for f in dataset.fields] + list(dataset.derived)
     sql = f"""
-        WITH src AS ({_source_sql(part, types)}),
+        WITH src AS ({_source_sql(part, types, numbered)}),
         cleaned AS (SELECT *, {cleaned} FROM src),
         typed AS (
             SELECT cleaned.*, ({is_total}) AS is_total, {", ".join(typed)} FROM cleaned
