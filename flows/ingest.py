@@ -8,7 +8,8 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-from prefect import flow, task
+import duckdb
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
 from flows.errors import SourceRejected
@@ -76,6 +77,20 @@ def load_planned(db: str, plan: Plan, path: str, sha256: str, published_on: date
                 published_on=published_on,
             )
         return account.to_dict()
+    except duckdb.Error as exc:
+        # The transaction was rolled back; the file's account says so instead of a traceback.
+        get_run_logger().warning("load of %s failed", path, exc_info=True)
+        message = f"导入失败，仓库未改变：{str(exc).splitlines()[0]}"
+        return Account(
+            file=Path(path).name,
+            kind=plan.kind,
+            sha256=sha256,
+            status="rejected",
+            layout=plan.layout,
+            message=message,
+            errors=[{"row": None, "column": None, "message": message}],
+            errors_total=1,
+        ).to_dict()
     finally:
         for part in plan.parts:
             source = part.source

@@ -27,17 +27,25 @@ def _parse(f: Field, raw: str, is_constant: bool, multiplier: int = 1, typed: bo
     if is_constant:
         return {"date": f"{raw}::DATE", "month": f"{raw}::DATE"}.get(f.type, raw)
     if typed:  # DuckDB's CSV reader already parsed it
-        return f"TRY_CAST({raw} * {multiplier} AS DECIMAL(18, 2))" if f.type == "money" else raw
+        return _money(raw, multiplier) if f.type == "money" else raw
     return {
         "text": raw,
         "region": raw,
         "date": f"pm_date({raw})",
         "month": f"COALESCE(pm_month({raw}), date_trunc('month', pm_date({raw}))::DATE)",
-        # 18 digits keep DuckDB's fast 64-bit decimals; the multiplier is a trusted int literal
-        "money": f"TRY_CAST(pm_number({raw}) * {multiplier} AS DECIMAL(18, 2))",
+        "money": _money(f"pm_number({raw})", multiplier),
         "count": f"pm_number({raw})",
         "number": f"COALESCE(pm_number({raw}), pm_percent({raw}))",
     }[f.type]
+
+
+def _money(number: str, multiplier: int) -> str:
+    # Text is parsed into 18 digits (DuckDB's fast 64-bit decimals); the product is taken in 38
+    # digits so an absurd amount becomes NULL (a quarantined value), not an overflow error.
+    # The multiplier is a trusted int literal.
+    if multiplier == 1:
+        return f"TRY_CAST({number} AS DECIMAL(18, 2))"
+    return f"TRY_CAST(CAST({number} AS DECIMAL(38, 6)) * {int(multiplier)} AS DECIMAL(18, 2))"
 
 
 def _error(condition: str, column_param: str, message_sql: str) -> tuple[str, str]:
