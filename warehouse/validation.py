@@ -39,12 +39,16 @@ def _parse(f: Field, raw: str, is_constant: bool, multiplier: int = 1, typed: bo
 
 
 def _money(number: str, multiplier: int) -> str:
-    # Text is parsed into 18 digits (DuckDB's fast 64-bit decimals); the product is taken in 38
-    # digits so an absurd amount becomes NULL (a quarantined value), not an overflow error.
-    # The multiplier is a trusted int literal.
+    # 18 digits keep DuckDB's fast 64-bit decimals. An amount of 1万亿元 or more in one row
+    # would overflow them when scaled from 万元, so it becomes NULL (a quarantined value)
+    # instead of an error. The multiplier is a trusted int literal.
     if multiplier == 1:
         return f"TRY_CAST({number} AS DECIMAL(18, 2))"
-    return f"TRY_CAST(CAST({number} AS DECIMAL(38, 6)) * {int(multiplier)} AS DECIMAL(18, 2))"
+    limit = 10**12 // int(multiplier)
+    return (
+        f"CASE WHEN abs({number}) < {limit} "
+        f"THEN TRY_CAST({number} * {int(multiplier)} AS DECIMAL(18, 2)) END"
+    )
 
 
 def _error(condition: str, column_param: str, message_sql: str) -> tuple[str, str]:
