@@ -33,6 +33,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from flows.samples._common import COUNTY_NAMES
+from flows.samples.direct_funds import FUND_TYPES as SAMPLE_FUND_TYPES
+from flows.samples.payments import HEADER as SAMPLE_PAYMENT_HEADER
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20220630
 AS_OF = date(2022, 6, 30)
@@ -40,25 +44,11 @@ RESULT_MARK = "BENCH_RESULT "
 DATA_VERSION = 2  # part of the cached file names: bump when the generated data changes
 TARGETS = {"ingest_csv": 1.5, "ingest_xlsx": 1.5, "peak_rss": 2.0}
 
-COUNTIES = ("阿勒泰市", "布尔津县", "富蕴县", "福海县", "哈巴河县", "青河县", "吉木乃县")
-DEPARTMENTS = ("教育局", "民政局", "人社局", "卫健委", "农业农村局", "财政局")
-FUND_TYPES = (
-    ("城乡义务教育补助经费", "教育局"),
-    ("困难群众救助补助资金", "民政局"),
-    ("就业补助资金", "人社局"),
-    ("基本公共卫生服务补助资金", "卫健委"),
-    ("农业相关转移支付资金", "农业农村局"),
-    ("县级基本财力保障机制奖补资金", "财政局"),
-)
-PAYMENT_HEADER = (
-    "支付日期",
-    "资金编码",
-    "地区",
-    "预算单位",
-    "收款人",
-    "收款账户类型",
-    "金额（元）",
-)
+# the sample generator's vocabulary, so the benchmark writes the same layouts
+COUNTIES = COUNTY_NAMES
+FUND_TYPES = SAMPLE_FUND_TYPES
+DEPARTMENTS = tuple(department for _, department in FUND_TYPES)
+PAYMENT_HEADER = SAMPLE_PAYMENT_HEADER
 FUND_HEADER = (
     "序号", "地区", "资金名称", "资金编码", "主管部门", "上级下达金额",
     "已分配金额", "分配率", "已支出金额", "支出进度", "下达日期",
