@@ -38,6 +38,7 @@ class Part:
     markers: tuple[int, ...] = ()  # columns whose 合计/小计 marks a total row
     has_raw_row: bool = False  # an ArrowSource that carries its own `raw_row` text
     row_labels: dict[str, int] = field(default_factory=dict)  # field → column naming it per row
+    notes: bool = False  # rows may be blank or note lines (注：…), to be told apart in SQL
     skipped: list[tuple[int, str]] = field(default_factory=list)  # rows a reader set aside
 
 

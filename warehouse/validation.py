@@ -9,6 +9,7 @@ quarantine. Identifiers come from the dataset declarations; every value from a f
 import re
 from typing import Any
 
+from warehouse import rejects
 from warehouse.datasets import Dataset, Field
 from warehouse.staging import ArrowSource, CsvSource, Part
 
@@ -189,29 +190,47 @@ def build(
         label = _label(part, check.column)
         errors.append(_error(f"coalesce({check.condition}, FALSE)", label, f"'{check.message}'"))
     derived = "".join(f", {sql} AS {name}" for name, sql in dataset.derived.items())
-    key_window = "NULL::BIGINT AS key_count, NULL::BIGINT[] AS key_rows"
+    keyed = (
+        "keyed AS (SELECT *, NULL::BIGINT AS key_count, NULL::BIGINT AS key_first, "
+        "NULL::BIGINT AS key_last FROM resolved)"
+    )
     if dataset.key:
         key = ", ".join(dataset.key)
         present = " AND ".join(f"{k} IS NOT NULL" for k in dataset.key)
-        window = f"OVER (PARTITION BY {key}, is_total)"
-        key_window = (
-            f"CASE WHEN {present} AND NOT is_total THEN count(*) {window} END AS key_count, "
-            f"list(source_row) {window} AS key_rows"
+        same = " AND ".join(f"r.{k} = d.{k}" for k in dataset.key)
+        # an aggregate of the duplicated keys only, joined back: a window over one-row
+        # partitions costs far more when nearly every key is unique
+        keyed = (
+            f"dups AS (SELECT {key}, count(*) AS key_count, min(source_row) AS key_first, "
+            f"max(source_row) AS key_last FROM resolved WHERE {present} AND NOT is_total "
+            f"GROUP BY {key} HAVING count(*) > 1), "
+            f"keyed AS (SELECT r.*, d.key_count, d.key_first, d.key_last FROM resolved r "
+            f"LEFT JOIN dups d ON {same} AND NOT r.is_total)"
+        )
+        key_field = (
+            dataset.key[0].removesuffix("_code")
+            if dataset.key[0] == "region_code"
+            else dataset.key[0]
         )
         errors.append(
             _error(
                 "key_count > 1",
-                _label(
-                    part,
-                    dataset.key[0].removesuffix("_code")
-                    if dataset.key[0] == "region_code"
-                    else dataset.key[0],
-                ),
-                "'与第 ' || array_to_string(list_filter(key_rows, lambda r: r <> source_row), "
-                "'、') || ' 行重复（同一记录出现多次，均未导入）'",
+                _label(part, key_field),
+                "'与第 ' || CASE WHEN source_row = key_first THEN key_last ELSE key_first END "
+                "|| ' 行重复' || CASE WHEN key_count > 2 THEN '（共 ' || key_count || ' 行相同）' "
+                "ELSE '' END || '，同一记录出现多次，均未导入'",
             )
         )
     marker_cols = [f"coalesce(k{i}, '')" for i in part.markers if i not in types] or ["''"]
+    is_blank, is_note = "FALSE", "FALSE"
+    if part.notes:  # a blank row is no row at all; a lone 注：… in the first column is a note
+        width = len(part.headers)
+        others = ", ".join(f"pm_clean(c{i})" for i in range(1, width)) or "NULL"
+        is_blank = f"coalesce(pm_clean(c0), {others}) IS NULL"
+        params["note_pattern"] = rejects.FOOTER_PATTERN
+        is_note = (
+            f"(regexp_matches(coalesce(c0, ''), $note_pattern) AND coalesce({others}) IS NULL)"
+        )
     params["total_pattern"] = TOTAL_PATTERN
     is_total = " OR ".join(f"regexp_full_match({c}, $total_pattern)" for c in marker_cols)
     if part.headers and not part.has_raw_row:
@@ -241,17 +260,19 @@ def build(
         WITH src AS ({_source_sql(part, types, numbered)}),
         cleaned AS (SELECT *, {cleaned} FROM src),
         typed AS (
-            SELECT cleaned.*, ({is_total}) AS is_total, {", ".join(typed)} FROM cleaned
+            SELECT cleaned.*, ({is_total}) AS is_total, {is_blank} AS is_blank,
+                   {is_note} AS is_note, {", ".join(typed)} FROM cleaned
         ),
-        resolved AS (
+        resolved AS {"MATERIALIZED " if dataset.key else ""}(
             SELECT typed.*, {region_name}rl.region_code,
                    coalesce(rl.candidates, 0) AS region_candidates{derived}
             FROM typed {region_join}
         ),
-        keyed AS (SELECT *, {key_window} FROM resolved),
+        {keyed},
         checked AS (
             SELECT *,
-                   CASE WHEN is_total THEN '合计/小计行' END AS skip_reason,
+                   CASE WHEN is_note THEN '注释行' WHEN is_total THEN '合计/小计行' END
+                       AS skip_reason,
                    {_errors_sql(errors)} AS errors
             FROM keyed
         )
@@ -260,5 +281,6 @@ def build(
                CASE WHEN skip_reason IS NULL AND errors IS NOT NULL THEN {raw_row} END
                    AS quarantine_raw
         FROM checked
+        WHERE NOT is_blank
     """
     return sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}

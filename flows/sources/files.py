@@ -4,6 +4,7 @@ import codecs
 import csv
 import io
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -140,7 +141,7 @@ def read_workbook(path: Path) -> list[Sheet]:
         raise SourceRejected(f"Excel 文件无法读取：{exc}") from exc
 
 
-def text_column(values: list[object]) -> list[Cell]:
+def text_column(values: Sequence[object]) -> list[Cell]:
     """Return one column's values as text, all at once where the column has a single type."""
     kinds = set(map(type, values))
     if kinds <= {str, type(None)}:

@@ -15,7 +15,6 @@ from flows.sources import cells
 from flows.sources.files import (
     Cell,
     Sheet,
-    cell_text,
     detect_encoding,
     read_csv_head,
     read_workbook,
@@ -86,36 +85,27 @@ def _multipliers(layout: Layout, header: list[Cell], found: dict[str, int], abov
     return constants
 
 
-def _is_blank(row: list[object]) -> bool:
-    return not any(row) and all(v is None or v == "" for v in row)
-
-
 def _arrow_part(layout: Layout, sheet: Sheet, index: int, found, constants) -> Part:
     header = sheet.head(index + 1)[index]
     width = len(header)
-    kept, numbers, skipped = [], [], []
-    for number, row in enumerate(sheet.values[index + 1 :], start=index + 2):
-        if _is_blank(row):
-            continue
-        first = row[0] if row else None
-        if isinstance(first, str) and cells.is_footer([cell_text(v) for v in row]):
-            skipped.append((number, "注释行"))
-            continue
-        kept.append(row[:width] + [None] * (width - len(row)) if len(row) != width else row)
-        numbers.append(number)
+    rows = sheet.values[index + 1 :]
+    # Whole columns at once; blank rows and note lines are recognised by the warehouse in SQL.
+    padded = (r if len(r) == width else (list(r) + [None] * width)[:width] for r in rows)
     columns = (
-        [text_column(list(col)) for col in zip(*kept, strict=True)]
-        if kept
+        [text_column(list(col)) for col in zip(*padded, strict=True)]
+        if rows
         else [[] for _ in header]
     )
     return Part(
         dataset=layout.kind,
-        source=ArrowSource(arrow_text_table(columns, numbers)),
+        source=ArrowSource(
+            arrow_text_table(columns, list(range(index + 2, index + 2 + len(rows))))
+        ),
         headers=tuple(h or "" for h in header),
         columns=found,
         constants=constants,
         markers=tuple(sorted({0, found.get("region", 0)})),
-        skipped=skipped,
+        notes=True,
     )
 
 
