@@ -1,6 +1,7 @@
 """Ledger files (direct funds, payments, special bonds) load exactly, with every row accounted."""
 
 import csv
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -202,12 +203,15 @@ def test_xlsx_row_numbers_are_the_ones_excel_shows_even_when_the_table_starts_lo
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             sheet.write(r + 3, c + 2, value)  # the table starts at C4
+    date_cell = workbook.add_format({"num_format": "yyyy年m月d日"})
+    sheet.write_datetime(7, 12, datetime(2022, 3, 5), date_cell)  # a real date cell, row 8
     workbook.close()
     account = load_file(db, "funds", path)
     assert [(e["row"], e["column"]) for e in account.errors] == [(7, "地区")]
     paid = count(db, "SELECT paid_yuan FROM fund_snapshots WHERE fund_code = 'ZD2'")
     assert paid == Decimal("3000.00")  # 0.30000000000000004 万元, rounded to fen
     assert count(db, "SELECT received_yuan FROM fund_snapshots") == Decimal("9181000.00")
+    assert str(count(db, "SELECT release_date FROM fund_snapshots")) == "2022-03-05"
 
 
 def test_huge_amounts_load_or_are_quarantined_never_crash(db, tmp_path):

@@ -29,7 +29,9 @@ CREATE OR REPLACE TEMP MACRO pm_date(s) AS
         TRY_CAST(s AS DATE),
         TRY_CAST(regexp_replace(s,
             '^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?$', '\1-\2-\3') AS DATE),
-        TRY_STRPTIME(s, '%Y%m%d')::DATE);
+        TRY_STRPTIME(s, '%Y%m%d')::DATE,
+        TRY_CAST(TRY_CAST(s AS TIMESTAMP) AS DATE));  -- a date cell read as '2022-03-05 00:00:00'
+
 CREATE OR REPLACE TEMP MACRO pm_month(s) AS
     COALESCE(
         TRY_CAST(regexp_replace(s, '^(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*月?(份)?$', '\1-\2-01') AS DATE),

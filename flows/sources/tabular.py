@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+
 from flows.errors import SourceRejected
 from flows.sources import cells
+from flows.sources.fastsheets import ArrowSheet, read_arrow_sheets
 from flows.sources.files import (
     Cell,
     Sheet,
@@ -85,22 +88,29 @@ def _multipliers(layout: Layout, header: list[Cell], found: dict[str, int], abov
     return constants
 
 
-def _arrow_part(layout: Layout, sheet: Sheet, index: int, found, constants) -> Part:
-    header = sheet.head(index + 1)[index]
-    width = len(header)
+def _data_table(sheet: Sheet | ArrowSheet, index: int, width: int) -> pa.Table:
+    """The rows under the header as text columns c0..cN with their `source_row`."""
+    if isinstance(sheet, ArrowSheet):
+        table = sheet.table.slice(index + 1)
+        first = sheet.first_row + index + 1
+        numbers = pa.array(range(first, first + table.num_rows), type=pa.int64())
+        return table.append_column("source_row", numbers)
     rows = sheet.values[index + 1 :]
-    # Whole columns at once; blank rows and note lines are recognised by the warehouse in SQL.
     padded = (r if len(r) == width else (list(r) + [None] * width)[:width] for r in rows)
     columns = (
         [text_column(list(col)) for col in zip(*padded, strict=True)]
         if rows
-        else [[] for _ in header]
+        else [[] for _ in range(width)]
     )
+    return arrow_text_table(columns, list(range(index + 2, index + 2 + len(rows))))
+
+
+def _arrow_part(layout: Layout, sheet, index: int, found, constants) -> Part:
+    header = sheet.head(index + 1)[index]
+    # Whole columns at once; blank rows and note lines are recognised by the warehouse in SQL.
     return Part(
         dataset=layout.kind,
-        source=ArrowSource(
-            arrow_text_table(columns, list(range(index + 2, index + 2 + len(rows))))
-        ),
+        source=ArrowSource(_data_table(sheet, index, len(header))),
         headers=tuple(h or "" for h in header),
         columns=found,
         constants=constants,
@@ -152,7 +162,9 @@ def plan_tabular(path: Path, layout: Layout, overrides: dict[str, date]) -> Plan
             markers=tuple(sorted({0, found.get("region", 0)})),
         )
         return _plan(layout, "csv", part, _warnings(layout, header, found))
-    for sheet in read_workbook(path):
+    # fastexcel reads large sheets straight into Arrow; python-calamine when it cannot say which
+    # row is which
+    for sheet in read_arrow_sheets(path) or read_workbook(path):
         head = sheet.head(HEADER_SEARCH_ROWS)
         located = _find_header(head, layout)
         if located is None:
