@@ -1,4 +1,4 @@
-"""Ingest flows, one per source kind: fingerprint → plan (read, normalise) → load → account.
+"""Ingest flows, one per source kind: identify → plan (read, normalise) → load → account.
 
 Tasks take and return plain values (paths, hashes, dates, dicts) and a `Plan`; connections are
 opened inside the task that needs one, because DuckDB allows one writing process at a time.
@@ -33,20 +33,14 @@ KINDS = tuple(PLANNERS)
 
 
 @task(cache_policy=NONE)
-def fingerprint_file(path: str) -> str:
-    """Return the file's sha256."""
+def identify_file(path: str, db: str) -> tuple[str, dict | None]:
+    """Return the file's sha256 and the earlier ingest of the same bytes, if there is one."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
             digest.update(chunk)
-    return digest.hexdigest()
-
-
-@task(cache_policy=NONE)
-def find_previous_ingest(db: str, sha256: str) -> dict | None:
-    """Return the earlier ingest of the same bytes, if the warehouse has one."""
     with connect(Path(db)) as con:
-        return find_ingest(con, sha256)
+        return digest.hexdigest(), find_ingest(con, digest.hexdigest())
 
 
 @task(cache_policy=NONE)
@@ -101,8 +95,7 @@ def load_planned(db: str, plan: Plan, path: str, sha256: str, published_on: date
 def ingest_file(path: str, kind: str, db: str, overrides: dict) -> dict:
     """Ingest one file inside a flow; return its account (duplicate and rejected included)."""
     name = Path(path).name
-    sha256 = fingerprint_file(path)
-    previous = find_previous_ingest(db, sha256)
+    sha256, previous = identify_file(path, db)
     if previous:
         return Account(
             file=name,
