@@ -33,14 +33,20 @@ KINDS = tuple(PLANNERS)
 
 
 @task(cache_policy=NONE)
-def identify_file(path: str, db: str) -> tuple[str, dict | None]:
-    """Return the file's sha256 and the earlier ingest of the same bytes, if there is one."""
-    digest = hashlib.sha256()
+def identify_file(path: str, db: str) -> tuple[str, int, dict | None]:
+    """Return the file's sha256, its number of lines, and the earlier ingest of the same bytes.
+
+    Lines are counted in the same pass, so a large CSV is not read once more to check that
+    every line was accounted for.
+    """
+    digest, lines, last = hashlib.sha256(), 0, b"\n"
     with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
+        while chunk := f.read(1 << 22):
             digest.update(chunk)
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
     with connect(Path(db)) as con:
-        return digest.hexdigest(), find_ingest(con, digest.hexdigest())
+        return digest.hexdigest(), lines + (last != b"\n"), find_ingest(con, digest.hexdigest())
 
 
 @task(cache_policy=NONE)
@@ -57,7 +63,9 @@ def plan_source(path: str, kind: str, overrides: dict) -> Plan | dict:
 
 
 @task(cache_policy=NONE)
-def load_planned(db: str, plan: Plan, path: str, sha256: str, published_on: date | None) -> dict:
+def load_planned(
+    db: str, plan: Plan, path: str, sha256: str, lines: int, published_on: date | None
+) -> dict:
     """Validate and load the plan in one transaction, record the ingest, return the account."""
     settings = WarehouseSettings()
     try:
@@ -69,6 +77,7 @@ def load_planned(db: str, plan: Plan, path: str, sha256: str, published_on: date
                 sha256=sha256,
                 home_region=settings.home_region,
                 published_on=published_on,
+                file_lines=lines,
             )
         return account.to_dict()
     except duckdb.Error as exc:
@@ -95,7 +104,7 @@ def load_planned(db: str, plan: Plan, path: str, sha256: str, published_on: date
 def ingest_file(path: str, kind: str, db: str, overrides: dict) -> dict:
     """Ingest one file inside a flow; return its account (duplicate and rejected included)."""
     name = Path(path).name
-    sha256, previous = identify_file(path, db)
+    sha256, lines, previous = identify_file(path, db)
     if previous:
         return Account(
             file=name,
@@ -116,7 +125,7 @@ def ingest_file(path: str, kind: str, db: str, overrides: dict) -> dict:
             errors=[plan],
             errors_total=1,
         ).to_dict()
-    return load_planned(db, plan, path, sha256, overrides.get("published_on"))
+    return load_planned(db, plan, path, sha256, lines, overrides.get("published_on"))
 
 
 def _ingest_flow(kind: str):

@@ -62,6 +62,7 @@ def load_plan(
     sha256: str,
     home_region: str,
     published_on: date | None = None,
+    file_lines: int | None = None,
 ) -> Account:
     """Load every part of `plan` in one transaction and record the ingest; return its account."""
     started, clock = datetime.now(UTC), perf_counter()
@@ -79,7 +80,7 @@ def load_plan(
     try:
         regions.build_lookup(con, home_region)
         ingest_id = con.execute("SELECT nextval('ingest_id_seq')").fetchone()[0]
-        context = {"file_name": path.name, "published_on": published_on}
+        context = {"file_name": path.name, "published_on": published_on, "file_lines": file_lines}
         counts = Counts()
         for part in plan.parts:
             counts.add(load_part(con, part, context, ingest_id))

@@ -127,7 +127,10 @@ def _load_direct(con, part: Part, context: dict, ingest_id: int) -> Counts:
     spanned = con.execute("SELECT coalesce(sum(spanned), 0) FROM pm_bad_lines").fetchone()[0]
     # When every physical line is either inserted or rejected there is nothing else to find;
     # otherwise read the file again, numbered, and keep only the rows that were not good.
-    everything = inserted + spanned == rejects.count_data_lines(part.source.path, header_line)
+    lines = context.get("file_lines")  # counted by the caller while hashing, if it did
+    if lines is None:
+        lines = rejects.count_data_lines(part.source.path, 0)
+    everything = inserted + spanned == lines - header_line
     select, params = validation.build(dataset, part, context, fast=True)
     _create(con, "parsed", select, params, part, "FALSE" if everything else "NOT ok")
     if not everything:
