@@ -26,17 +26,6 @@ def split_header(cell: Cell) -> tuple[str, str | None]:
     return text, None
 
 
-def parse_date(text: str) -> date | None:
-    """Return the date in '2022年6月30日', '2022-06-30' or '2022/6/30', else None."""
-    match = re.search(_DATE, text or "")
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
-
-
 def find_as_of(rows: list[list[Cell]]) -> date | None:
     """Return the as-of date written in title or units lines ('统计截止日期：2022年6月30日')."""
     for row in rows:
