@@ -1,0 +1,49 @@
+"""Chinese working days, with 调休 make-up days, and the subsidy pay-by dates of each rule set.
+
+The holidays come from the maintained `chinese-calendar` package (the State Council's yearly
+notices); a year it does not know yet is an error, never a guess.
+"""
+
+import calendar
+from datetime import date, timedelta
+
+import chinese_calendar
+
+
+class CalendarUnavailable(ValueError):
+    """The holiday calendar has no data for a year that is needed."""
+
+
+def add_working_days(start: date, days: int) -> date:
+    """Return the date `days` Chinese working days after `start` (counting from the next day)."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    try:
+        # 3 calendar days per working day is more than any Chinese holiday run needs
+        workdays = chinese_calendar.get_workdays(
+            start + timedelta(days=1), start + timedelta(days=3 * days + 14)
+        )
+    except NotImplementedError as exc:
+        raise CalendarUnavailable(
+            f"节假日日历没有 {start.year}–{start.year + 1} 年的数据：请升级 chinese-calendar 包后再计算"
+        ) from exc
+    return workdays[days - 1]
+
+
+def end_of_month(day: date) -> date:
+    """Return the last day of the month of `day`."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def pay_by(published_on: date, rule: str, working_days: int = 20) -> date:
+    """Return the subsidy pay-by date for an index published on `published_on`.
+
+    `rule` is 'end_of_publication_month' (the 2021 national notice: paid within the calendar
+    month the index is published) or 'working_days_after_publication' (the 2016 rules: within
+    `working_days` Chinese working days of publication).
+    """
+    if rule == "end_of_publication_month":
+        return end_of_month(published_on)
+    if rule == "working_days_after_publication":
+        return add_working_days(published_on, working_days)
+    raise ValueError(f"unknown pay-by rule {rule!r}")
