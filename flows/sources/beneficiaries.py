@@ -4,14 +4,14 @@ Counts are wide (one column per group); standards sit in a second sheet or in co
 '…标准（元/月）' / '…标准（元/年）'. Both become one record per county × column.
 """
 
-import json
 from datetime import date
 from pathlib import Path
 
 from flows.errors import SourceRejected
 from flows.sources import cells
 from flows.sources.files import Cell, Sheet, read_sheets
-from warehouse.staging import ArrowSource, Part, Plan, arrow_text_table
+from flows.sources.records import Records
+from warehouse.staging import Part, Plan
 
 GROUPS = {
     "城市低保": "urban_dibao",
@@ -48,6 +48,7 @@ REGION_HEADERS = ("县市", "地区", "县（市、区）", "县(市、区)", "�
 IGNORED = ("序号", "备注")
 TOTALS = ("合计", "小计", "总计")
 HEADERS = ("县市", "类别代码", "类别", "数值", "单位", "列")
+LABELS = {"persons": 5, "stated_yuan": 5, "stated_per": 5}  # column 5 names the source column
 
 
 def _find_header(rows: list[list[Cell]]) -> int | None:
@@ -72,32 +73,6 @@ def _classify(header: Cell) -> tuple[str, str, str | None] | None:
     return None
 
 
-class _Records:
-    def __init__(self) -> None:
-        self.columns: list[list[Cell]] = [[] for _ in HEADERS]
-        self.rows: list[int] = []
-        self.raw: list[str] = []
-
-    def add(self, row: int, values: tuple, raw: dict) -> None:
-        for column, value in zip(self.columns, values, strict=True):
-            column.append(value)
-        self.rows.append(row)
-        self.raw.append(json.dumps(raw, ensure_ascii=False))
-
-    def part(self, dataset: str, columns: dict[str, int], period: date, skipped) -> Part:
-        table = arrow_text_table(self.columns, self.rows).append_column("raw_row", [self.raw])
-        return Part(
-            dataset=dataset,
-            source=ArrowSource(table),
-            headers=HEADERS,
-            columns=columns,
-            constants={"period": period},
-            has_raw_row=True,
-            skipped=skipped,
-            row_labels={"persons": 5, "stated_yuan": 5, "stated_per": 5},
-        )
-
-
 def _read_sheet(sheet: Sheet, index: int, period: date, warnings: list[str]) -> list[Part]:
     header = sheet.rows[index]
     region_col = next(c for c, h in enumerate(header) if cells.split_header(h)[0] in REGION_HEADERS)
@@ -105,7 +80,8 @@ def _read_sheet(sheet: Sheet, index: int, period: date, warnings: list[str]) -> 
     for col, kind in kinds.items():
         if kind is None and cells.split_header(header[col])[0] not in IGNORED:
             warnings.append(f"{sheet.name}：未识别的列「{header[col]}」未导入")
-    counts, standards, skipped = _Records(), _Records(), []
+    counts, standards = Records(HEADERS), Records(HEADERS)
+    skipped = counts.skipped
     for number, row in enumerate(sheet.rows[index + 1 :], start=index + 2):
         if cells.is_blank(row):
             continue
@@ -131,7 +107,7 @@ def _read_sheet(sheet: Sheet, index: int, period: date, warnings: list[str]) -> 
     parts = []
     base = {"region": 0, "group_code": 1, "group_name": 2, "persons": 3}
     if counts.rows or skipped:
-        parts.append(counts.part("beneficiaries", base, period, skipped))
+        parts.append(counts.part("beneficiaries", base, {"period": period}, LABELS))
     if standards.rows:
         columns = {
             "region": 0,
@@ -140,7 +116,7 @@ def _read_sheet(sheet: Sheet, index: int, period: date, warnings: list[str]) -> 
             "stated_yuan": 3,
             "stated_per": 4,
         }
-        parts.append(standards.part("standards", columns, period, []))
+        parts.append(standards.part("standards", columns, {"period": period}, LABELS))
     return parts
 
 

@@ -4,7 +4,6 @@ Each yields one record per region × month × indicator × measure, with the val
 (an index with last year = 100, or a percent change) so the warehouse stores percent changes.
 """
 
-import json
 import re
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,8 @@ from pathlib import Path
 from flows.errors import SourceRejected
 from flows.sources import cells
 from flows.sources.files import Cell, Sheet, read_sheets
-from warehouse.staging import ArrowSource, Part, Plan, arrow_text_table
+from flows.sources.records import Records
+from warehouse.staging import Plan
 
 NATION_NAME = "全国"
 INDICATORS = {
@@ -77,36 +77,6 @@ def basis_of(text: str) -> tuple[str, str] | None:
     return next((v for k, v in BASES.items() if k in compact), None)
 
 
-class _Records:
-    """Collects one text record per observation, with its raw cells for quarantine."""
-
-    def __init__(self) -> None:
-        self.columns: list[list[Cell]] = [[] for _ in HEADERS]
-        self.rows: list[int] = []
-        self.raw: list[str] = []
-        self.skipped: list[tuple[int, str]] = []
-
-    def add(self, row: int, values: tuple, raw: dict) -> None:
-        for column, value in zip(self.columns, values, strict=True):
-            column.append(value)
-        self.rows.append(row)
-        self.raw.append(json.dumps(raw, ensure_ascii=False))
-
-    def part(self, constants: dict, columns: dict[str, int], labels: dict[str, int]) -> Part:
-        """Return the records as a Part; column 6 is a per-row label or the long layout's region."""
-        table = arrow_text_table(self.columns, self.rows).append_column("raw_row", [self.raw])
-        return Part(
-            dataset="cpi",
-            source=ArrowSource(table),
-            headers=HEADERS,
-            columns=columns,
-            constants=constants,
-            has_raw_row=True,
-            skipped=self.skipped,
-            row_labels=labels,
-        )
-
-
 def _region_line(rows: list[list[Cell]]) -> str:
     for row in rows:
         for cell in row:
@@ -121,7 +91,7 @@ def _plan_nbs_wide(sheet: Sheet, index: int) -> Plan:
     months = {c: h for c, h in enumerate(header) if c and h and _MONTH_HEADER.match(h)}
     if not months:
         raise SourceRejected("NBS 导出表头中没有“YYYY年M月”格式的月份列", row=index + 1)
-    records = _Records()
+    records = Records(HEADERS)
     for number, row in enumerate(sheet.rows[index + 1 :], start=index + 2):
         if cells.is_blank(row):
             continue
@@ -141,7 +111,7 @@ def _plan_nbs_wide(sheet: Sheet, index: int) -> Plan:
                 {header[0] or "指标": row[0], month: value},
             )
     region = _region_line(sheet.rows[:index])
-    part = records.part({"region": region}, COLUMNS, labels={"value": 6})
+    part = records.part("cpi", COLUMNS, {"region": region}, labels={"value": 6})
     return Plan(kind="cpi", layout="cpi_nbs_wide", parts=[part])
 
 
@@ -168,7 +138,7 @@ def _plan_bulletin(sheet: Sheet, title_row: int) -> Plan:
             columns[col] = (head or "", *found)
     if not columns:
         raise SourceRejected("公报表头中找不到“上年同月=100”等口径说明", row=header_index + 1)
-    records = _Records()
+    records = Records(HEADERS)
     start = header_index + 2 if any(basis_of(c or "") for c in below) else header_index + 1
     for number, row in enumerate(sheet.rows[start:], start=start + 1):
         if cells.is_blank(row):
@@ -187,7 +157,7 @@ def _plan_bulletin(sheet: Sheet, title_row: int) -> Plan:
                 (period.isoformat(), code, name, measure, basis, value, head),
                 {"项目": row[0], head: value},
             )
-    part = records.part({"region": region}, COLUMNS, labels={"value": 6})
+    part = records.part("cpi", COLUMNS, {"region": region}, labels={"value": 6})
     return Plan(kind="cpi", layout="cpi_bulletin", parts=[part], period=period)
 
 
@@ -209,7 +179,7 @@ def _plan_long(sheet: Sheet, index: int, found: dict[str, int]) -> Plan:
         raise SourceRejected(
             "长表需说明数值口径：加一列 basis（pct 或 index），或把数值列命名为 value_pct / value_index"
         )
-    records = _Records()
+    records = Records(HEADERS)
     for number, row in enumerate(sheet.rows[index + 1 :], start=index + 2):
         if cells.is_blank(row):
             continue
@@ -236,7 +206,7 @@ def _plan_long(sheet: Sheet, index: int, found: dict[str, int]) -> Plan:
             ),
             dict(zip(header, row, strict=False)),
         )
-    part = records.part({}, {**COLUMNS, "region": 6}, labels={})
+    part = records.part("cpi", {**COLUMNS, "region": 6}, {}, labels={})
     part.headers = (*HEADERS[:5], header[found["value"]], header[found["region"]])
     return Plan(kind="cpi", layout="cpi_long", parts=[part])
 
