@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from warehouse import regions
+from warehouse import ddl_findings, regions
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = []
@@ -172,6 +172,11 @@ def _current_views(con: duckdb.DuckDBPyConnection) -> None:
 @migration(3, "seed GB/T 2260 regions and default aliases")
 def _seed_regions(con: duckdb.DuckDBPyConnection) -> None:
     regions.seed(con)
+
+
+@migration(4, "findings, alerts, events, escalations, silences, notifications")
+def _findings_and_alerts(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(ddl_findings.FINDINGS_AND_ALERTS)
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, Migration]]:

@@ -1,0 +1,136 @@
+"""The evaluate flow: read rules and inputs → evaluate (pure) → alert transitions → store.
+
+It runs after each ingest and on demand (`policy-monitor evaluate`). The warehouse is opened only
+to read the inputs and, at the end, to write the results in one transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NONE
+
+from flows.rule_files import load_rules
+from flows.settings import FlowSettings
+from triggers.alerting import SUBJECTS, alert_candidates
+from triggers.documents import render_documents
+from triggers.engine import evaluate_rules
+from triggers.lifecycle import transition
+from warehouse.connection import connect
+from warehouse.evaluations import (
+    EvaluationRecord,
+    query_next_alert_id,
+    query_open_alerts,
+    store_evaluation,
+)
+from warehouse.trigger_inputs import query_trigger_inputs
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> date:
+    """Return the evaluation date: POLICY_MONITOR_AS_OF, else today in Asia/Shanghai."""
+    return FlowSettings().as_of or datetime.now(SHANGHAI).date()
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What an evaluation found, for the terminal and the flow result."""
+
+    evaluation_id: int
+    as_of: date
+    rules: int
+    unhealthy: list[dict]
+    counts: dict[str, dict[str, int]]
+    events: int
+    escalations: int
+
+    def to_dict(self) -> dict:
+        return {
+            "evaluation_id": self.evaluation_id,
+            "as_of": self.as_of.isoformat(),
+            "rules": self.rules,
+            "unhealthy": self.unhealthy,
+            "counts": self.counts,
+            "events": self.events,
+            "escalations": self.escalations,
+        }
+
+
+def run_evaluation(db: Path, as_of: date, rules: list, cause: str = "manual") -> Summary:
+    """Evaluate every rule against the warehouse on `as_of` and store the results."""
+    started = datetime.now(UTC)
+    with connect(db) as con:
+        frames = query_trigger_inputs(con, as_of)
+        evaluation = evaluate_rules(rules, frames, as_of)
+        step = transition(
+            query_open_alerts(con),
+            alert_candidates(evaluation.findings, as_of),
+            evaluated_rules=evaluation.healthy_rules,
+            known_rules=[r.id for r in rules],
+            ladders={r.id: r.escalation for r in rules if r.kind == "bond_deadline"},
+            as_of=as_of,
+            now=started,
+            next_id=query_next_alert_id(con),
+        )
+        projects = evaluation.findings.get("bond_projects")
+        documents = (
+            render_documents(
+                step.escalations, projects.with_columns(subject=SUBJECTS["bond_projects"]), rules
+            )
+            if projects is not None
+            else step.escalations.head(0)
+        )
+        record = EvaluationRecord(
+            as_of=as_of,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            cause=cause,
+            findings=evaluation.findings,
+            health=evaluation.health,
+            alerts=step.alerts,
+            events=step.events,
+            escalations=documents,
+        )
+        evaluation_id = store_evaluation(con, record)
+    counts = {
+        name: dict(frame.group_by(_level(frame)).len().sort(_level(frame)).iter_rows())
+        for name, frame in evaluation.findings.items()
+    }
+    return Summary(
+        evaluation_id=evaluation_id,
+        as_of=as_of,
+        rules=len(rules),
+        unhealthy=[h for h in evaluation.health if not h["healthy"]],
+        counts=counts,
+        events=step.events.height,
+        escalations=documents.height,
+    )
+
+
+def _level(frame):
+    return "level" if "level" in frame.columns else "status"
+
+
+@task(cache_policy=NONE)
+def read_rules(rules_dir: str | None) -> list:
+    """Return the validated rules (defaults plus the user's folder)."""
+    return load_rules(Path(rules_dir) if rules_dir else None)
+
+
+@task(cache_policy=NONE)
+def evaluate_and_store(db: str, as_of: date, rules: list, cause: str) -> dict:
+    """Evaluate the rules, apply alert transitions, store everything; return the summary."""
+    summary = run_evaluation(Path(db), as_of, rules, cause)
+    for bad in summary.unhealthy:
+        get_run_logger().warning("rule %s is unhealthy: %s", bad["rule_id"], bad["error"])
+    return summary.to_dict()
+
+
+@flow(name="evaluate", flow_run_name="evaluate", validate_parameters=False)
+def evaluate_flow(db: str, as_of: date | None = None, cause: str = "manual") -> dict:
+    """Evaluate every rule on `as_of` (default: today) and record findings and alerts."""
+    rules = read_rules(str(FlowSettings().rules_dir) if FlowSettings().rules_dir else None)
+    return evaluate_and_store(db, as_of or today(), rules, cause)

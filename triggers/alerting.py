@@ -1,0 +1,80 @@
+"""Which findings call for an alert, under which identity (rule_id, subject), with what message."""
+
+from datetime import date
+
+import polars as pl
+
+from triggers.frames import collect
+from triggers.lifecycle import CANDIDATE_SCHEMA
+
+SUBJECTS = {
+    "subsidies": pl.format("{}/{}", pl.col("region_code"), pl.col("period").dt.strftime("%Y-%m")),
+    "warnings": pl.format("{}/{}", pl.col("region_code"), pl.col("fund_code")),
+    "bond_projects": pl.format("{}/{}", pl.col("region_code"), pl.col("project")),
+    "carryover": pl.format("{}/{}", pl.col("region_code"), pl.col("fund_code")),
+}
+KINDS = {
+    "subsidies": "price_subsidy",
+    "warnings": "direct_fund",
+    "bond_projects": "bond_deadline",
+    "carryover": "carryover_recall",
+}
+
+
+def _wan(fen: pl.Expr) -> pl.Expr:
+    return (fen / 1_000_000).round(2)
+
+
+def _subsidies(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
+    due = (pl.col("status") == "triggered") & (pl.col("pay_by") >= as_of)
+    overdue = pl.col("status") == "overdue"
+    month = pl.col("period").dt.strftime("%Y-%m")
+    # the list items are taken in their own step: inside `format` they trip a polars 2.1 panic
+    frame = frame.with_columns(
+        first_reason=pl.col("reasons").list.first(), last_reason=pl.col("reasons").list.last()
+    )
+    return frame.filter(due | overdue).with_columns(
+        level=pl.when(due).then(pl.lit("red")).otherwise(pl.lit("yellow")),
+        message=pl.when(due)
+        .then(pl.format(
+            "{} 价格临时补贴联动已触发：{}；{} 人，需 {} 万元，须于 {} 前发放",
+            month, pl.col("first_reason"), pl.col("persons").fill_null(0),
+            _wan(pl.col("total_yuan").fill_null(0) * 100), pl.col("pay_by")))
+        .otherwise(pl.format("{} 价格指数逾期未发布：{}", month, pl.col("last_reason"))),
+    )  # fmt: skip
+
+
+def _lights(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
+    label = pl.col("level").replace_strict({"red": "红灯", "yellow": "黄灯"}, default="")
+    return frame.filter(pl.col("level").is_in(["red", "yellow"])).with_columns(
+        message=pl.format(
+            "{}「{}」{}：{}", pl.col("region_name"), pl.col(name), label,
+            pl.col("reasons").list.join("；"),
+        )
+    )  # fmt: skip
+
+
+def _single(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
+    return frame.filter(pl.col("level").is_in(["red", "yellow"])).with_columns(
+        message=pl.format("{}「{}」{}", pl.col("region_name"), pl.col(name), pl.col("reason"))
+    )
+
+
+def alert_candidates(findings: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
+    """Return one row per finding that should be an open alert now."""
+    builders = {
+        "subsidies": lambda f: _subsidies(f, as_of),
+        "warnings": lambda f: _lights(f, "fund_name"),
+        "bond_projects": lambda f: _single(f, "project"),
+        "carryover": lambda f: _single(f, "fund_name"),
+    }
+    parts = [
+        builders[name](findings[name].lazy())
+        .with_columns(subject=SUBJECTS[name], kind=pl.lit(KINDS[name]))
+        .select(CANDIDATE_SCHEMA.keys())
+        for name in builders
+        if name in findings and findings[name].height
+    ]
+    if not parts:
+        return pl.DataFrame(schema=CANDIDATE_SCHEMA)
+    return pl.concat(parts).pipe(collect).cast(CANDIDATE_SCHEMA)

@@ -1,0 +1,99 @@
+"""The trigger engine: one evaluator per rule kind, each rule run in isolation.
+
+`evaluate_rules(rules, frames, as_of)` is pure: frames in, findings out. A rule that raises is
+reported as unhealthy with its error, and the other rules still run.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from triggers.bond_deadline import evaluate_bond_counties, evaluate_bond_projects
+from triggers.carryover import evaluate_carryover
+from triggers.direct_fund import evaluate_direct_fund
+from triggers.frames import check_frames
+from triggers.price_subsidy import evaluate_price_subsidy
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """How a rule kind is evaluated: the function, its input frames, its findings' name."""
+
+    evaluate: Callable[..., pl.DataFrame]
+    inputs: tuple[str, ...]
+    findings: str
+    date_column: str  # the date that decides which of two overlapping rules is in force
+
+
+EVALUATORS: dict[str, Evaluator] = {
+    "price_subsidy": Evaluator(
+        lambda rule, rules, frames, as_of: evaluate_price_subsidy(rule, frames, as_of),
+        ("cpi", "beneficiaries", "standards"),
+        "subsidies",
+        "period",
+    ),
+    "direct_fund": Evaluator(evaluate_direct_fund, ("funds",), "warnings", "as_of"),
+    "bond_deadline": Evaluator(evaluate_bond_projects, ("bonds",), "bond_projects", "as_of"),
+    "carryover_recall": Evaluator(evaluate_carryover, ("funds",), "carryover", "as_of"),
+}
+
+
+@dataclass
+class Evaluation:
+    """Findings by name (subsidies, warnings, bond_projects, bond_counties, carryover), health."""
+
+    as_of: date
+    findings: dict[str, pl.DataFrame] = field(default_factory=dict)
+    health: list[dict] = field(default_factory=list)
+
+    @property
+    def healthy_rules(self) -> list[str]:
+        return [h["rule_id"] for h in self.health if h["healthy"]]
+
+
+def _in_force(frame: pl.DataFrame, rule, rules: list, column: str) -> pl.DataFrame:
+    """Drop the rows of dates on which another rule overrides `rule`."""
+    for other in rules:
+        if rule.id in other.overrides:
+            inside = pl.col(column) >= other.effective.start
+            if other.effective.end is not None:
+                inside &= pl.col(column) <= other.effective.end
+            frame = frame.filter(~inside)
+    return frame
+
+
+def evaluate_rules(rules: list, frames: dict[str, pl.LazyFrame], as_of: date) -> Evaluation:
+    """Return every rule's findings on `as_of`, and which rules ran healthily."""
+    result = Evaluation(as_of=as_of)
+    for kind, evaluator in EVALUATORS.items():
+        of_kind = [r for r in rules if r.kind == kind]
+        parts = []
+        for rule in of_kind:
+            try:
+                check_frames(frames, list(evaluator.inputs))
+                found = evaluator.evaluate(rule, of_kind, frames, as_of)
+                found = _in_force(found, rule, of_kind, evaluator.date_column)
+            except Exception as exc:
+                result.health.append(_health(rule, False, f"{type(exc).__name__}: {exc}", 0))
+                continue
+            parts.append(found)
+            result.health.append(_health(rule, True, None, found.height))
+        if parts:
+            result.findings[evaluator.findings] = pl.concat(parts, how="vertical_relaxed")
+    if "bond_projects" in result.findings:
+        result.findings["bond_counties"] = evaluate_bond_counties(
+            result.findings["bond_projects"], as_of
+        )
+    return result
+
+
+def _health(rule, healthy: bool, error: str | None, rows: int) -> dict:
+    return {
+        "rule_id": rule.id,
+        "kind": rule.kind,
+        "healthy": healthy,
+        "error": error,
+        "findings": rows,
+    }

@@ -1,0 +1,101 @@
+"""The frames evaluators take, by name, with their columns; and small shared expressions.
+
+Units are chosen so that every comparison is exact: percentages in hundredths (`*_bp`: 3.5 % is
+350), money in fen (`*_fen`), benefit standards in 1/10,000 yuan per month (`*_e4`).
+"""
+
+import polars as pl
+
+INPUTS: dict[str, dict[str, type[pl.DataType]]] = {
+    "cpi": {
+        "region_code": pl.String,
+        "period": pl.Date,
+        "indicator": pl.String,
+        "value_bp": pl.Int64,
+        "published_on": pl.Date,
+    },
+    "beneficiaries": {
+        "region_code": pl.String,
+        "period": pl.Date,
+        "group_code": pl.String,
+        "persons": pl.Int64,
+    },
+    "standards": {
+        "region_code": pl.String,
+        "period": pl.Date,
+        "standard_code": pl.String,
+        "yuan_per_month_e4": pl.Int64,
+    },
+    "funds": {
+        "as_of": pl.Date,
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "parent_code": pl.String,
+        "fund_code": pl.String,
+        "fund_name": pl.String,
+        "received_fen": pl.Int64,
+        "allocated_fen": pl.Int64,
+        "paid_fen": pl.Int64,
+        "release_date": pl.Date,
+        "own_funds_payments": pl.Int64,
+        "own_funds_fen": pl.Int64,
+    },
+    "bonds": {
+        "as_of": pl.Date,
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "project": pl.String,
+        "project_unit": pl.String,
+        "quota_fen": pl.Int64,
+        "spent_fen": pl.Int64,
+        "funds_arrived_on": pl.Date,
+        "previous_as_of": pl.Date,
+        "previous_spent_fen": pl.Int64,
+    },
+}
+
+
+class FrameError(ValueError):
+    """An input frame lacks a column an evaluator needs, or has it in another type."""
+
+
+def check_frames(frames: dict[str, pl.LazyFrame], names: list[str]) -> None:
+    """Raise FrameError unless each named frame has the columns and types of `INPUTS`."""
+    for name in names:
+        if name not in frames:
+            raise FrameError(f"缺少输入数据 {name}")
+        schema = frames[name].collect_schema()
+        for column, dtype in INPUTS[name].items():
+            if column not in schema:
+                raise FrameError(f"输入数据 {name} 缺少列 {column}")
+            if schema[column] != dtype:
+                raise FrameError(
+                    f"输入数据 {name} 的列 {column} 应为 {dtype}，实为 {schema[column]}"
+                )
+
+
+def empty(name: str) -> pl.LazyFrame:
+    """Return an empty frame with the columns of input `name`."""
+    return pl.LazyFrame(schema=INPUTS[name])
+
+
+def pct_text(hundredths: pl.Expr) -> pl.Expr:
+    """Return hundredths of a percent as text with one or two decimals (350 → '3.5')."""
+    value = hundredths.abs()
+    cents = value % 100
+    decimals = (
+        pl.when(cents % 10 == 0)
+        .then((cents // 10).cast(pl.String))
+        .otherwise(cents.cast(pl.String).str.zfill(2))
+    )
+    sign = pl.when(hundredths < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return pl.concat_str(sign, (value // 100).cast(pl.String), pl.lit("."), decimals)
+
+
+def collect(frame: pl.LazyFrame) -> pl.DataFrame:
+    """Return the frame computed by polars' in-memory engine.
+
+    polars 2.1's streaming engine panics ("i < self.len()") on a conditional `format` over a
+    filtered frame; the in-memory engine computes it correctly.
+    """
+    return frame.collect(engine="in-memory")

@@ -1,0 +1,60 @@
+"""Which regions a jurisdiction covers, and which rule applies where (GB/T 2260 code prefixes).
+
+A code covers the codes that start with it once its trailing "00" pairs are dropped: 000000 covers
+every region, 650000 the province, 654300 the prefecture and its counties (and non-standard units
+such as 654300-KNS), a county code only itself.
+"""
+
+import polars as pl
+
+
+def prefix(code: str) -> str:
+    """Return the code prefix that every region under `code` starts with."""
+    base = code.split("-")[0]
+    if "-" in code:
+        return code
+    while base.endswith("00"):
+        base = base[:-2]
+    return base
+
+
+def covers(code: str, column: str = "region_code") -> pl.Expr:
+    """Return an expression that is true for the regions under the jurisdiction `code`."""
+    return pl.col(column).str.starts_with(prefix(code))
+
+
+def assign_rules(frame: pl.LazyFrame, rules: list, date_column: str) -> pl.LazyFrame:
+    """Add `rule_id`: the rule of the most specific jurisdiction in force on each row's date.
+
+    Rows no rule covers get a null rule_id (the caller reports them).
+    """
+    ordered = sorted(rules, key=lambda r: len(prefix(r.jurisdiction)), reverse=True)
+    choice = pl.lit(None, dtype=pl.String)
+    for rule in reversed(ordered):
+        in_force = pl.col(date_column) >= rule.effective.start
+        if rule.effective.end is not None:
+            in_force &= pl.col(date_column) <= rule.effective.end
+        choice = (
+            pl.when(covers(rule.jurisdiction) & in_force).then(pl.lit(rule.id)).otherwise(choice)
+        )
+    return frame.with_columns(rule_id=choice)
+
+
+def finest(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Keep rows of regions with no sub-region in the frame, so totals are not counted twice."""
+    code = pl.col("region_code")
+    base = code.str.split("-").list.first()
+    ancestors = [
+        base,
+        base.str.slice(0, 4) + pl.lit("00"),
+        base.str.slice(0, 2) + pl.lit("0000"),
+        pl.lit("000000"),
+    ]
+    covered = (
+        frame.select(code.unique())
+        .select(pl.concat_list(ancestors).alias("ancestor"), code)
+        .explode("ancestor")
+        .filter(pl.col("ancestor") != code)
+        .select(pl.col("ancestor").unique().alias("region_code"))
+    )
+    return frame.join(covered, on="region_code", how="anti")

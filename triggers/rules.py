@@ -1,0 +1,228 @@
+"""Rule definitions as data: pydantic models, one per `kind`, parsed from YAML texts.
+
+Every rule has an id, a jurisdiction (a GB/T 2260 code; it covers the regions under it) and an
+effective range. A bad rule file never half-loads: `parse_rule_texts` reports every error of
+every file at once, each with its file, rule id and field.
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from triggers.amounts import Amount
+from triggers.periods import Effective, parse_month
+
+
+class RuleError(ValueError):
+    """One or more rule files are invalid; `errors` lists each problem with its location."""
+
+    def __init__(self, errors: list[str]):
+        self.errors = errors
+        super().__init__("规则文件有误：\n" + "\n".join(f"  - {e}" for e in errors))
+
+
+def _region_code(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(
+            '地区代码须加引号书写，例如 "654300"（不加引号时 YAML 会把 000000 读成 0）'
+        )
+    return value
+
+
+RegionCode = Annotated[str, BeforeValidator(_region_code), Field(pattern=r"^\d{6}(-[A-Z0-9]+)?$")]
+Month = Annotated[date, BeforeValidator(parse_month)]
+
+
+class RuleBase(BaseModel):
+    """Fields every rule has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: str
+    source: str = ""
+    jurisdiction: RegionCode
+    effective: Effective
+    note: str = ""
+    overrides: list[str] = Field(
+        [], description="ids of rules of the same kind and jurisdiction this one replaces"
+    )
+
+
+class PayBy(BaseModel):
+    """When a triggered month's subsidy must be paid."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: Literal["end_of_publication_month", "working_days_after_publication"]
+    working_days: int = Field(20, ge=1, le=60)
+
+
+class PriceSubsidyRule(RuleBase):
+    """Price-subsidy linkage: triggered per index month by CPI or food CPI year on year."""
+
+    kind: Literal["price_subsidy"]
+    version: str
+    cpi_threshold_pct: Decimal = Field(gt=0, le=20, decimal_places=1)
+    food_threshold_pct: Decimal = Field(gt=0, le=30, decimal_places=1)
+    cpi_regions: list[RegionCode] = Field(min_length=1)
+    groups: list[str] = Field(min_length=1)
+    amount: Amount
+    pay_by: PayBy
+    publication_due_day: int = Field(
+        15, ge=1, le=31, description="day of the month after the index month by which it is due"
+    )
+
+    @field_validator("cpi_threshold_pct", "food_threshold_pct", mode="before")
+    @classmethod
+    def _exact(cls, value: object) -> object:
+        # YAML gives 3.5 as a float; its shortest repr is the decimal the author wrote.
+        return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+class DirectFundRule(RuleBase):
+    """Direct-fund lights: allocation deadline, own-funds payments, spending behind time."""
+
+    kind: Literal["direct_fund"]
+    allocation_deadline_days: int = Field(30, ge=1, le=365)
+    due_soon_days: int = Field(10, ge=0, le=365)
+    red_behind_points: int = Field(20, ge=1, le=100)
+    yellow_behind_points: int = Field(10, ge=0, le=100)
+    stale_after_days: int = Field(45, ge=1, le=400)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "DirectFundRule":
+        if self.yellow_behind_points > self.red_behind_points:
+            raise ValueError("yellow_behind_points 不能大于 red_behind_points")
+        return self
+
+
+class EscalationStep(BaseModel):
+    """One rung of the ladder 告知 → 提醒 → 约谈 → 移交问题线索."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    after_days: int = Field(ge=0, description="days the project stays red after the last step")
+    document: str
+    template: str
+
+    @field_validator("template")
+    @classmethod
+    def _known_fields(cls, value: str) -> str:
+        from triggers.documents import FIELDS, template_fields
+
+        unknown = sorted(set(template_fields(value)) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"模板中有未知字段 {unknown}；可用字段：{', '.join(FIELDS)}")
+        return value
+
+
+class BondDeadlineRule(RuleBase):
+    """Special bonds: a share of the quota must be spent by a deadline; laggards escalate."""
+
+    kind: Literal["bond_deadline"]
+    deadline: date
+    target_rate: Decimal = Field(Decimal("0.90"), gt=0, le=1, decimal_places=4)
+    at_risk_days: int = Field(10, ge=0, le=365)
+    escalation: list[EscalationStep] = Field(min_length=1)
+
+    @field_validator("target_rate", mode="before")
+    @classmethod
+    def _exact(cls, value: object) -> object:
+        return Decimal(repr(value)) if isinstance(value, float) else value
+
+    @model_validator(mode="after")
+    def _deadline_in_range(self) -> "BondDeadlineRule":
+        if self.effective.start > self.deadline:
+            raise ValueError("deadline 早于规则生效日期")
+        return self
+
+
+class CarryoverRecallRule(RuleBase):
+    """Carry-over: balances unspent at the end of the year after budgeting are recalled."""
+
+    kind: Literal["carryover_recall"]
+    recall_after_years: int = Field(1, ge=1, le=5)
+    warn_days_before: int = Field(60, ge=0, le=365)
+
+
+Rule = Annotated[
+    PriceSubsidyRule | DirectFundRule | BondDeadlineRule | CarryoverRecallRule,
+    Field(discriminator="kind"),
+]
+
+
+class RuleFile(BaseModel):
+    """The top level of a rule file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[Rule]
+
+
+def _location(file: str, raw: object, loc: tuple) -> str:
+    """Return 'file: rule <id>: field' for a pydantic error location."""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rule = raw["rules"][loc[1]] if isinstance(raw, dict) else None
+        rule_id = rule.get("id") if isinstance(rule, dict) else None
+        name = f"规则 {rule_id}" if rule_id else f"第 {loc[1] + 1} 条规则"
+        # drop the union tag pydantic puts after the index
+        rest = [str(p) for p in loc[2:] if p not in _TAGS]
+        return f"{file}: {name}: {'.'.join(rest) or '(整条)'}"
+    return f"{file}: {'.'.join(str(p) for p in loc) or '(文件)'}"
+
+
+# union tags pydantic inserts into error locations
+_TAGS = {"price_subsidy", "direct_fund", "bond_deadline", "carryover_recall"} | {
+    "fixed",
+    "proportional",
+    "tiered",
+}
+
+
+def parse_rule_texts(texts: dict[str, str]) -> list:
+    """Return every rule of the YAML `texts` (file name → text), or raise RuleError with all errors.
+
+    Besides each file's own checks, rule ids must be unique, rules of one kind and jurisdiction
+    must not overlap unless one overrides the other, and no local price threshold may exceed the
+    national one in force for the same months.
+    """
+    import yaml
+
+    from triggers.consistency import check_rules
+
+    errors: list[str] = []
+    located: list[tuple[str, object]] = []
+    for file, text in sorted(texts.items()):
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" 第 {mark.line + 1} 行" if mark else ""
+            errors.append(f"{file}:{where} 不是有效的 YAML：{getattr(exc, 'problem', exc)}")
+            continue
+        try:
+            located.extend((file, rule) for rule in RuleFile.model_validate(raw).rules)
+        except ValidationError as exc:
+            errors.extend(
+                f"{_location(file, raw, tuple(e['loc']))}: {e['msg']}" for e in exc.errors()
+            )
+    if not errors:
+        errors = check_rules(located)
+    if errors:
+        raise RuleError(errors)
+    return [rule for _, rule in located]
+
+
+__all__ = ["Month", "RuleError", "parse_rule_texts"]

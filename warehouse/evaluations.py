@@ -1,0 +1,135 @@
+"""Store one evaluation: its findings, rule health, alert changes, events and escalations.
+
+Everything is written in one transaction, so readers see the previous evaluation or this one,
+never half of it. Findings tables hold the latest evaluation only (rules that failed keep their
+earlier rows); alerts, events and escalations are history.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+
+FINDINGS_TABLES = {
+    "subsidies": "subsidy_findings",
+    "warnings": "fund_warnings",
+    "bond_projects": "bond_projects",
+    "bond_counties": "bond_counties",
+    "carryover": "carryover_findings",
+}
+
+_OPEN_ALERTS = """
+    SELECT alert_id, rule_id, subject, kind, region_code, level, status, message, opened_at,
+           opened_as_of, resolved_at, red_since, escalation_step, step_on
+    FROM alerts WHERE status <> 'resolved'
+"""
+
+_UPSERT_ALERTS = """
+    INSERT INTO alerts BY NAME SELECT * FROM changed_alerts
+    ON CONFLICT (alert_id) DO UPDATE SET
+        level = excluded.level, status = excluded.status, message = excluded.message,
+        resolved_at = excluded.resolved_at, red_since = excluded.red_since,
+        escalation_step = excluded.escalation_step, step_on = excluded.step_on
+"""
+
+_INSERT_EVENTS = """
+    INSERT INTO alert_events BY NAME
+    SELECT * EXCLUDE (n), $first + n AS event_id
+    FROM (SELECT *, row_number() OVER () - 1 AS n FROM new_events)
+"""
+
+# An event's notification waits in the outbox unless an active silence matches it.
+_OUTBOX = """
+    INSERT INTO notifications (event_id, alert_id, created_at, status, silence_id)
+    SELECT e.event_id, e.alert_id, $now,
+           CASE WHEN min(s.silence_id) IS NULL THEN 'pending' ELSE 'silenced' END,
+           min(s.silence_id)
+    FROM alert_events e
+    JOIN alerts a USING (alert_id)
+    LEFT JOIN silences s
+      ON s.created_at <= $now AND $now < s.expires_at
+     AND (s.rule_id IS NULL OR s.rule_id = e.rule_id)
+     AND (s.subject_prefix IS NULL OR starts_with(e.subject, s.subject_prefix))
+     AND (s.region_prefix IS NULL OR starts_with(a.region_code, s.region_prefix))
+    WHERE e.event_id >= $first
+    GROUP BY e.event_id, e.alert_id
+"""
+
+
+@dataclass
+class EvaluationRecord:
+    """What one evaluation produced, ready to store."""
+
+    as_of: date
+    started_at: datetime
+    finished_at: datetime
+    cause: str
+    findings: dict[str, pl.DataFrame]
+    health: list[dict]
+    alerts: pl.DataFrame
+    events: pl.DataFrame
+    escalations: pl.DataFrame = field(default_factory=pl.DataFrame)
+
+
+def query_open_alerts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Return the firing and acknowledged alerts."""
+    return con.execute(_OPEN_ALERTS).pl()
+
+
+def query_next_alert_id(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the id the next new alert gets."""
+    return con.execute("SELECT coalesce(max(alert_id), 0) + 1 FROM alerts").fetchone()[0]
+
+
+def _next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
+    return con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0]
+
+
+def store_evaluation(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -> int:
+    """Write the evaluation in one transaction; return its id."""
+    unhealthy = [h["rule_id"] for h in record.health if not h["healthy"]]
+    con.begin()
+    try:
+        evaluation_id = _next_id(con, "evaluations", "evaluation_id")
+        con.execute(
+            "INSERT INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [evaluation_id, record.as_of, record.started_at, record.finished_at,
+             len(record.health), len(unhealthy), record.cause],
+        )  # fmt: skip
+        if record.health:
+            health = pl.DataFrame(record.health).with_columns(evaluation_id=pl.lit(evaluation_id))
+            con.register("health_rows", health)
+            con.execute("INSERT INTO rule_health BY NAME SELECT * FROM health_rows")
+        for name, table in FINDINGS_TABLES.items():
+            con.execute(
+                f"DELETE FROM {table} WHERE NOT list_contains($keep, rule_id)", {"keep": unhealthy}
+            )
+            frame = record.findings.get(name)
+            if frame is not None and frame.height:
+                con.register("finding_rows", frame)
+                con.execute(
+                    f"INSERT INTO {table} BY NAME SELECT *, $id AS evaluation_id FROM finding_rows",
+                    {"id": evaluation_id},
+                )
+                con.unregister("finding_rows")
+        _store_alerts(con, record)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return evaluation_id
+
+
+def _store_alerts(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -> None:
+    if record.alerts.height:
+        con.register("changed_alerts", record.alerts)
+        con.execute(_UPSERT_ALERTS)
+    if record.events.height:
+        first = _next_id(con, "alert_events", "event_id")
+        con.register("new_events", record.events)
+        con.execute(_INSERT_EVENTS, {"first": first})
+        con.execute(_OUTBOX, {"first": first, "now": record.finished_at})
+    if record.escalations.height:
+        con.register("new_escalations", record.escalations)
+        con.execute("INSERT INTO escalations BY NAME SELECT * FROM new_escalations")

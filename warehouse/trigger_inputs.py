@@ -1,0 +1,74 @@
+"""Queries that give the trigger engine its input frames (columns as in `triggers.frames`)."""
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+_CPI = """
+    SELECT region_code, period, indicator, CAST(round(value_pct * 100) AS BIGINT) AS value_bp,
+           published_on
+    FROM cpi_current
+    WHERE measure = 'yoy' AND indicator IN ('cpi', 'food') AND period <= $as_of
+"""
+
+_BENEFICIARIES = """
+    SELECT region_code, period, group_code, CAST(persons AS BIGINT) AS persons
+    FROM beneficiary_counts_current WHERE period <= $as_of
+"""
+
+_STANDARDS = """
+    SELECT region_code, period, standard_code,
+           CAST(round(yuan_per_month * 10000) AS BIGINT) AS yuan_per_month_e4
+    FROM benefit_standards_current WHERE period <= $as_of
+"""
+
+# The latest snapshot of each fund on or before the evaluation date, with its own-funds payments.
+_FUNDS = """
+    WITH latest AS (
+        SELECT * FROM fund_snapshots_current WHERE as_of <= $as_of
+        QUALIFY row_number() OVER (PARTITION BY region_code, fund_code ORDER BY as_of DESC) = 1
+    ), own AS (
+        SELECT region_code, fund_code, count(*) AS payments, sum(amount_yuan) AS amount
+        FROM fund_payments
+        WHERE own_funds_account AND payment_date <= $as_of
+        GROUP BY ALL
+    )
+    SELECT l.as_of, l.region_code, l.region_name, r.parent_code, l.fund_code, l.fund_name,
+           CAST(l.received_yuan * 100 AS BIGINT) AS received_fen,
+           CAST(l.allocated_yuan * 100 AS BIGINT) AS allocated_fen,
+           CAST(l.paid_yuan * 100 AS BIGINT) AS paid_fen,
+           l.release_date,
+           coalesce(o.payments, 0) AS own_funds_payments,
+           CAST(coalesce(o.amount, 0) * 100 AS BIGINT) AS own_funds_fen
+    FROM latest l
+    LEFT JOIN regions r USING (region_code)
+    LEFT JOIN own o USING (region_code, fund_code)
+"""
+
+# The latest snapshot of each project on or before the evaluation date, and the one before it.
+_BONDS = """
+    SELECT as_of, region_code, region_name, project, coalesce(project_unit, '') AS project_unit,
+           CAST(quota_yuan * 100 AS BIGINT) AS quota_fen,
+           CAST(spent_yuan * 100 AS BIGINT) AS spent_fen,
+           funds_arrived_on,
+           lead(as_of) OVER w AS previous_as_of,
+           CAST(lead(spent_yuan) OVER w * 100 AS BIGINT) AS previous_spent_fen
+    FROM bond_snapshots_current
+    WHERE as_of <= $as_of
+    WINDOW w AS (PARTITION BY region_code, project ORDER BY as_of DESC)
+    QUALIFY row_number() OVER w = 1
+"""
+
+QUERIES = {
+    "cpi": _CPI,
+    "beneficiaries": _BENEFICIARIES,
+    "standards": _STANDARDS,
+    "funds": _FUNDS,
+    "bonds": _BONDS,
+}
+
+
+def query_trigger_inputs(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, pl.LazyFrame]:
+    """Return every input frame of the trigger engine as known on `as_of`."""
+    return {name: con.execute(sql, {"as_of": as_of}).pl().lazy() for name, sql in QUERIES.items()}
