@@ -13,10 +13,12 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
 from flows.errors import SourceRejected
+from flows.evaluate import evaluate_flow
 from flows.sources import ledgers
 from flows.sources.beneficiaries import plan_beneficiaries
 from flows.sources.cpi import plan_cpi
 from flows.sources.tabular import plan_tabular
+from triggers.rules import RuleError
 from warehouse.connection import connect
 from warehouse.loads import Account, find_ingest, load_plan
 from warehouse.settings import WarehouseSettings
@@ -128,6 +130,15 @@ def ingest_file(path: str, kind: str, db: str, overrides: dict) -> dict:
     return load_planned(db, plan, path, sha256, lines, overrides.get("published_on"))
 
 
+def evaluate_after_ingest(db: str, kind: str) -> dict | None:
+    """Re-evaluate the rules on the new data; a broken rule file is logged, the ingest stands."""
+    try:
+        return evaluate_flow(db=db, cause=f"ingest-{kind}")
+    except RuleError as exc:
+        get_run_logger().warning("rules not evaluated after the ingest: %s", exc)
+        return None
+
+
 def _ingest_flow(kind: str):
     @flow(name=f"ingest-{kind}", flow_run_name=f"ingest-{kind}", validate_parameters=False)
     def ingest(
@@ -138,7 +149,10 @@ def _ingest_flow(kind: str):
         published_on: date | None = None,
     ) -> list[dict]:
         overrides = {"as_of": as_of, "period": period, "published_on": published_on}
-        return [ingest_file(path, kind, db, overrides) for path in paths]
+        accounts = [ingest_file(path, kind, db, overrides) for path in paths]
+        if any(a["status"] in ("loaded", "partial") for a in accounts):
+            evaluate_after_ingest(db, kind)
+        return accounts
 
     ingest.__doc__ = f"Ingest {kind} files into the warehouse; return one account per file."
     return ingest

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from policy_monitor import cli_triggers
 from warehouse.errors import WarehouseError
 from warehouse.settings import WarehouseSettings
 
@@ -140,6 +141,10 @@ def sample_data(
 
     written = write_sample_data(directory, year=year)
     typer.echo(f"已写入 {len(written)} 个示例文件到 {directory}")
+
+
+for _command in cli_triggers.COMMANDS:
+    app.command()(_command)
 
 
 def main() -> None:

@@ -11,3 +11,11 @@ class RegionConfigError(WarehouseError):
 
 class WarehouseBusy(WarehouseError):
     """Another process holds the warehouse for writing."""
+
+
+class AlertNotFound(WarehouseError):
+    """No alert has the given id."""
+
+
+class AlertStateError(WarehouseError):
+    """The alert's status does not allow the requested change."""

@@ -1,0 +1,128 @@
+"""Alerts as people handle them: list, show with history, acknowledge, silence."""
+
+from datetime import datetime
+
+import duckdb
+
+from warehouse.errors import AlertNotFound, AlertStateError
+from warehouse.findings import rows_of
+
+_ALERTS = """
+    SELECT a.alert_id AS id, a.rule_id, a.subject, a.kind, a.region_code, a.level, a.status,
+           a.opened_at, a.opened_as_of, a.message, a.acknowledged_by, a.acknowledged_at,
+           a.ack_note, a.resolved_at, a.escalation_step AS escalation_level,
+           s.step_name AS escalation_step
+    FROM alerts a
+    LEFT JOIN escalations s
+      ON s.alert_id = a.alert_id AND s.escalation_step = a.escalation_step
+    WHERE ($open_only = FALSE OR a.status <> 'resolved')
+      AND ($region IS NULL OR starts_with(a.region_code, regexp_replace($region, '(00)+$', '')))
+    ORDER BY a.status = 'resolved', array_position(['red', 'yellow'], a.level), a.alert_id
+"""
+
+
+def query_alerts(
+    con: duckdb.DuckDBPyConnection, open_only: bool = True, region: str | None = None
+) -> list[dict]:
+    """Return alerts, open ones first and red before yellow."""
+    return rows_of(con, _ALERTS, {"open_only": open_only, "region": region})
+
+
+def query_alert(con: duckdb.DuckDBPyConnection, alert_id: int) -> dict:
+    """Return one alert with its events and escalation documents; raise AlertNotFound."""
+    rows = [
+        r
+        for r in rows_of(con, _ALERTS, {"open_only": False, "region": None})
+        if r["id"] == alert_id
+    ]
+    if not rows:
+        raise AlertNotFound(f"没有编号为 {alert_id} 的告警")
+    alert = rows[0]
+    alert["events"] = rows_of(
+        con,
+        "SELECT event_id, happened_at, as_of, from_status, to_status, from_level, to_level, "
+        "actor, note FROM alert_events WHERE alert_id = $id ORDER BY event_id",
+        {"id": alert_id},
+    )
+    alert["escalations"] = rows_of(
+        con,
+        "SELECT escalation_step, step_name, step_on, document, text FROM escalations "
+        "WHERE alert_id = $id ORDER BY escalation_step",
+        {"id": alert_id},
+    )
+    return alert
+
+
+def acknowledge(
+    con: duckdb.DuckDBPyConnection, alert_id: int, by: str, note: str | None, now: datetime
+) -> dict:
+    """Mark a firing alert acknowledged, record who and why; return the alert."""
+    found = con.execute(
+        "SELECT status, level, rule_id, subject FROM alerts WHERE alert_id = ?", [alert_id]
+    ).fetchone()
+    if found is None:
+        raise AlertNotFound(f"没有编号为 {alert_id} 的告警")
+    status, level, rule_id, subject = found
+    if status != "firing":
+        word = "已确认过" if status == "acknowledged" else "已恢复，无需确认"
+        raise AlertStateError(f"告警 {alert_id} {word}")
+    con.begin()
+    try:
+        con.execute(
+            "UPDATE alerts SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, "
+            "ack_note = ? WHERE alert_id = ?",
+            [by, now, note, alert_id],
+        )
+        con.execute(
+            "INSERT INTO alert_events (event_id, alert_id, rule_id, subject, happened_at, "
+            "from_status, to_status, from_level, to_level, actor, note) "
+            "SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, 'firing', 'acknowledged', ?, ?, "
+            "?, ? FROM alert_events",
+            [alert_id, rule_id, subject, now, level, level, by, note],
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return query_alert(con, alert_id)
+
+
+def add_silence(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    author: str,
+    reason: str,
+    expires_at: datetime,
+    now: datetime,
+    rule_id: str | None = None,
+    subject_prefix: str | None = None,
+    region_prefix: str | None = None,
+) -> dict:
+    """Create a silence: matching alerts still change state, but send no notifications."""
+    if not (rule_id or subject_prefix or region_prefix):
+        raise AlertStateError("静默须至少指定规则、对象或地区之一，不能静默全部告警")
+    if expires_at <= now:
+        raise AlertStateError("静默的到期时间须晚于现在")
+    silence_id = con.execute("SELECT coalesce(max(silence_id), 0) + 1 FROM silences").fetchone()[0]
+    con.execute(
+        "INSERT INTO silences VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [silence_id, rule_id, subject_prefix, region_prefix, author, reason, now, expires_at],
+    )
+    return query_silences(con, now, active_only=False, silence_id=silence_id)[0]
+
+
+def query_silences(
+    con: duckdb.DuckDBPyConnection,
+    now: datetime,
+    active_only: bool = True,
+    silence_id: int | None = None,
+) -> list[dict]:
+    """Return silences (the active ones by default), newest first."""
+    return rows_of(
+        con,
+        "SELECT silence_id, rule_id, subject_prefix, region_prefix, author, reason, created_at, "
+        "expires_at, $now < expires_at AS active FROM silences "
+        "WHERE ($active = FALSE OR $now < expires_at) AND ($id IS NULL OR silence_id = $id) "
+        "ORDER BY silence_id DESC",
+        {"now": now, "active": active_only, "id": silence_id},
+    )
