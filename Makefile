@@ -26,3 +26,4 @@ demo: setup
 
 bench: setup
 	$(UV) run python -m bench.ingest_bench
+	$(UV) run python -m bench.evaluate_bench

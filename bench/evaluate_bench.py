@@ -11,6 +11,7 @@ and one with 1/10 of the data, then measures in this process, each the median of
   evaluate        flows.evaluate.run_evaluation(db, 2022-12-31, default rules) on a fresh copy
                   of the full warehouse (the copy is not timed: evaluation writes alerts)
   evaluate_tenth  the same on a fresh copy of the 1/10 warehouse
+  read_all        (context only) every row and column of the six tables fetched into polars
 
 The last line is `RATIO evaluate_vs_scan=<evaluate/scan> growth_10x=<evaluate/evaluate_tenth>`.
 When evaluate takes more than 3× the scan (or with --phases) a per-phase breakdown of one more
@@ -23,7 +24,6 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import statistics
 import time
 from datetime import UTC, date, datetime
@@ -31,19 +31,14 @@ from pathlib import Path
 
 import duckdb
 
-from bench.trigger_data import TABLES, ensure_warehouse, row_counts
+from bench.trigger_data import TABLES, drop, ensure_warehouse, fresh_copy, table_sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2022, 12, 31)
 TARGETS = {"evaluate_vs_scan": 3.0, "growth_10x": 12.0}
-SCAN_COLUMNS = {
-    "cpi_observations": "value_pct",
-    "fund_snapshots": "received_yuan",
-    "fund_payments": "amount_yuan",
-    "bond_snapshots": "spent_yuan",
-    "beneficiary_counts": "persons",
-    "benefit_standards": "yuan_per_month",
-}
+SCAN_COLUMNS = {"cpi_observations": "value_pct", "fund_snapshots": "received_yuan",
+                "fund_payments": "amount_yuan", "bond_snapshots": "spent_yuan",
+                "beneficiary_counts": "persons", "benefit_standards": "yuan_per_month"}  # fmt: skip
 
 
 def code_fingerprint() -> str:
@@ -56,27 +51,20 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def scan(db: Path) -> float:
-    """Return the seconds of one read-only full scan of every input table (connect to close)."""
+def scan(db: Path, read_all: bool = False) -> float:
+    """Return the seconds of one read-only scan of every input table, connect to close.
+
+    `SELECT count(*), sum(<number>)`, or with `read_all` every row and column into polars."""
     clock = time.perf_counter()
     con = duckdb.connect(str(db), read_only=True)
     con.execute("SET enable_progress_bar = false")
     for table, column in SCAN_COLUMNS.items():
-        con.execute(f"SELECT count(*), sum({column}) FROM {table}").fetchall()
+        if read_all:
+            con.execute(f"SELECT * FROM {table}").pl()
+        else:
+            con.execute(f"SELECT count(*), sum({column}) FROM {table}").fetchall()
     con.close()
     return time.perf_counter() - clock
-
-
-def fresh_copy(source: Path, work: Path, name: str) -> Path:
-    target = work / f"{name}.duckdb"
-    drop(target)
-    shutil.copy(source, target)
-    return target
-
-
-def drop(db: Path) -> None:
-    for p in (db, db.with_name(db.name + ".wal")):
-        p.unlink(missing_ok=True)
 
 
 def evaluate(source: Path, work: Path, rules: list) -> tuple[float, dict]:
@@ -100,13 +88,8 @@ def phases(source: Path, work: Path, rules: list) -> list[tuple[int, str, float,
     from triggers.documents import render_documents
     from triggers.engine import EVALUATORS, evaluate_rules
     from triggers.lifecycle import transition
+    from warehouse import evaluations as ev
     from warehouse.connection import connect
-    from warehouse.evaluations import (
-        EvaluationRecord,
-        query_next_alert_id,
-        query_open_alerts,
-        store_evaluation,
-    )
     from warehouse.trigger_inputs import QUERIES, query_trigger_inputs
 
     db = fresh_copy(source, work, "phases")
@@ -144,7 +127,7 @@ def phases(source: Path, work: Path, rules: list) -> list[tuple[int, str, float,
             evaluate_bond_counties(evaluation.findings["bond_projects"], AS_OF)
             lap("evaluate_bond_counties", "(re-run alone)", depth=1)
         restart()
-        open_alerts, next_id = query_open_alerts(con), query_next_alert_id(con)
+        open_alerts, next_id = ev.query_open_alerts(con), ev.query_next_alert_id(con)
         lap("query_open_alerts + query_next_alert_id", f"{open_alerts.height:,} open")
         candidates = alert_candidates(evaluation.findings, AS_OF)
         lap("alert_candidates", f"{candidates.height:,} candidates")
@@ -168,7 +151,7 @@ def phases(source: Path, work: Path, rules: list) -> list[tuple[int, str, float,
             else step.escalations.head(0)
         )
         lap("render_documents", f"{documents.height:,} documents")
-        record = EvaluationRecord(
+        record = ev.EvaluationRecord(
             as_of=AS_OF,
             started_at=started,
             finished_at=datetime.now(UTC),
@@ -179,12 +162,39 @@ def phases(source: Path, work: Path, rules: list) -> list[tuple[int, str, float,
             events=step.events,
             escalations=documents,
         )
-        store_evaluation(con, record)
+        calls: list[tuple[str, float]] = []
+        ev.store_evaluation(_Timed(con, calls), record)
         stored = sum(f.height for f in evaluation.findings.values())
         lap("store_evaluation", f"{stored:,} findings + alerts, events, outbox, documents")
+        for sql, seconds in calls:  # timed inside the call above
+            if seconds >= 0.005:
+                rows.append((1, sql, seconds, "(statement inside store_evaluation)"))
+        restart()
     lap("close")
     drop(db)
     return rows
+
+
+class _Timed:
+    """A connection whose execute and commit calls are timed (the store_evaluation breakdown)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, calls: list[tuple[str, float]]):
+        self._con, self._calls = con, calls
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def _timed(self, label: str, fn, *args):
+        clock = time.perf_counter()
+        result = fn(*args)
+        self._calls.append((" ".join(label.split())[:40], time.perf_counter() - clock))
+        return result
+
+    def execute(self, sql: str, *args):
+        return self._timed(sql, self._con.execute, sql, *args)
+
+    def commit(self):
+        return self._timed("COMMIT", self._con.commit)
 
 
 def print_phases(rows: list[tuple[int, str, float, str]]) -> None:
@@ -212,10 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     out = Path(args.out).resolve()
     full = ensure_warehouse(out, 1, args.rebuild)
     tenth = ensure_warehouse(out, 10, args.rebuild)
-    sizes = {}
-    for name, path in (("full", full), ("tenth", tenth)):
-        with duckdb.connect(str(path), read_only=True) as con:
-            sizes[name] = row_counts(con)
+    sizes = {name: table_sizes(path) for name, path in (("full", full), ("tenth", tenth))}
     work = out / "evaluate-work"
     work.mkdir(parents=True, exist_ok=True)
     code = code_fingerprint()
@@ -224,12 +231,14 @@ def main(argv: list[str] | None = None) -> None:
 
     rules = load_rules(None)
     evaluate(tenth, work, rules)  # warm-up (not timed): imports, first polars/DuckDB calls
-    scan(full)
+    scan(full), scan(full, read_all=True)
 
-    times: dict[str, list[float]] = {"scan": [], "evaluate": [], "evaluate_tenth": []}
+    names = ("scan", "evaluate", "evaluate_tenth", "read_all")
+    times: dict[str, list[float]] = {name: [] for name in names}
     summaries = {}
     for rep in range(args.repeat):
         times["scan"].append(scan(full))
+        times["read_all"].append(scan(full, read_all=True))
         seconds, summaries["evaluate"] = evaluate(full, work, rules)
         times["evaluate"].append(seconds)
         seconds, summaries["evaluate_tenth"] = evaluate(tenth, work, rules)
@@ -257,13 +266,16 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("evaluate", "evaluate_tenth"):
         s = summaries[name]
         counts = "; ".join(
-            f"{k} " + ",".join(f"{lv}={n:,}" for lv, n in v.items()) for k, v in s["counts"].items()
+            f"{k} " + (",".join(f"{lv}={n:,}" for lv, n in v.items()) or "none")
+            for k, v in s["counts"].items()
         )
         print(f"{name}: events {s['events']:,}, escalations {s['escalations']:,}; {counts}")
     print()
     print(f"{'name':<16}{'median s':>10}{'min s':>9}{'max s':>9}")
     for name, ts in times.items():
-        print(f"{name:<16}{med[name]:10.2f}{min(ts):9.2f}{max(ts):9.2f}")
+        print(f"{name:<16}{med[name]:10.3f}{min(ts):9.3f}{max(ts):9.3f}")
+    print(f"(read_all, context only: every row and column of the six tables fetched into polars; "
+          f"evaluate/read_all = {med['evaluate'] / med['read_all']:.2f})")  # fmt: skip
     print()
     if breakdown:
         print_phases(breakdown)

@@ -17,6 +17,7 @@ Full size (divisor 1):
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 
@@ -205,11 +206,29 @@ def ensure_warehouse(out: Path, divisor: int, rebuild: bool = False) -> Path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.stem + ".part.duckdb")
-    for p in (tmp, tmp.with_name(tmp.name + ".wal"), path):
-        p.unlink(missing_ok=True)
+    drop(tmp)
+    drop(path)
     clock = time.perf_counter()
     counts = generate(tmp, divisor)
     tmp.rename(path)
     sizes = ", ".join(f"{t} {n:,}" for t, n in counts.items())
     print(f"generated {path.name} in {time.perf_counter() - clock:.1f}s: {sizes}", flush=True)
     return path
+
+
+def fresh_copy(source: Path, work: Path, name: str) -> Path:
+    """Return a new copy of the warehouse `source` as work/<name>.duckdb."""
+    target = work / f"{name}.duckdb"
+    drop(target)
+    shutil.copy(source, target)
+    return target
+
+
+def drop(db: Path) -> None:
+    for p in (db, db.with_name(db.name + ".wal")):
+        p.unlink(missing_ok=True)
+
+
+def table_sizes(db: Path) -> dict[str, int]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return row_counts(con)

@@ -37,3 +37,12 @@ def test_pay_by_under_each_rule_set():
 def test_a_year_without_holiday_data_is_an_error_not_a_guess():
     with pytest.raises(CalendarUnavailable, match="chinese-calendar"):
         add_working_days(date(2031, 1, 10), 20)
+
+
+def test_many_dates_at_once_agree_with_one_at_a_time():
+    from datetime import date, timedelta
+
+    from triggers.calendar import add_working_days, add_working_days_many
+
+    starts = [date(2019, 12, 20) + timedelta(days=n) for n in range(0, 500, 7)]
+    assert add_working_days_many(starts, 20) == [add_working_days(d, 20) for d in starts]

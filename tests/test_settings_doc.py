@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from flows.settings import FlowSettings
 from warehouse.settings import WarehouseSettings
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-SETTINGS = [WarehouseSettings]
+SETTINGS = [WarehouseSettings, FlowSettings]
 
 
 @pytest.mark.parametrize(

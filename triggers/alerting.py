@@ -31,14 +31,15 @@ def _subsidies(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     month = pl.col("period").dt.strftime("%Y-%m")
     # the list items are taken in their own step: inside `format` they trip a polars 2.1 panic
     frame = frame.with_columns(
-        first_reason=pl.col("reasons").list.first(), last_reason=pl.col("reasons").list.last()
-    )
+        met=pl.col("reasons").list.eval(pl.element().filter(pl.element().str.contains("≥"))),
+        last_reason=pl.col("reasons").list.last(),
+    ).with_columns(met=pl.col("met").list.join("；"))
     return frame.filter(due | overdue).with_columns(
         level=pl.when(due).then(pl.lit("red")).otherwise(pl.lit("yellow")),
         message=pl.when(due)
         .then(pl.format(
             "{} 价格临时补贴联动已触发：{}；{} 人，需 {} 万元，须于 {} 前发放",
-            month, pl.col("first_reason"), pl.col("persons").fill_null(0),
+            month, pl.col("met"), pl.col("persons").fill_null(0),
             _wan(pl.col("total_yuan").fill_null(0) * 100), pl.col("pay_by")))
         .otherwise(pl.format("{} 价格指数逾期未发布：{}", month, pl.col("last_reason"))),
     )  # fmt: skip

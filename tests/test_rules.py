@@ -1,0 +1,123 @@
+"""Rule files: the shipped defaults load; every error is reported at once with its location."""
+
+from pathlib import Path
+
+import pytest
+
+from flows.rule_files import DEFAULTS, load_rules, read_rule_texts
+from triggers.rules import RuleError, parse_rule_texts
+
+LOCAL = """
+rules:
+  - id: city-price
+    kind: price_subsidy
+    title: 某市
+    version: city
+    jurisdiction: "654301"
+    effective: {{from: 2022-01}}
+    cpi_threshold_pct: {cpi}
+    food_threshold_pct: {food}
+    cpi_regions: ["654301"]
+    groups: [urban_dibao]
+    amount: {{method: fixed, yuan: 20}}
+    pay_by: {{method: end_of_publication_month}}
+"""
+
+
+def _with_defaults(extra: str) -> dict[str, str]:
+    return read_rule_texts(None) | {"local.yaml": extra}
+
+
+def test_defaults_cover_the_seed_documents():
+    rules = {r.id: r for r in load_rules(None)}
+    altay = rules["altay-price"]
+    assert (altay.jurisdiction, str(altay.cpi_threshold_pct), str(altay.food_threshold_pct)) == (
+        "654300", "3.5", "6.0")  # fmt: skip
+    assert altay.amount.method == "fixed" and altay.amount.yuan == 20
+    assert altay.cpi_regions == ["654300", "650000", "000000"]
+    temporary = rules["national-price-2022-temporary"]
+    assert str(temporary.cpi_threshold_pct) == "3.0"
+    assert {"unemployment_allowance", "near_dibao"} <= set(temporary.groups)
+    assert str(rules["altay-bonds-2022"].deadline) == "2022-08-31"
+    assert str(rules["xishan-bonds-2022"].deadline) == "2022-09-30"
+    assert rules["xishan-bonds-2022"].jurisdiction == "530112"
+    assert [s.name for s in rules["altay-bonds-2022"].escalation] == [
+        "告知",
+        "提醒",
+        "约谈",
+        "移交问题线索",
+    ]
+    assert rules["national-price-2016"].pay_by.method == "working_days_after_publication"
+    assert rules["national-price-2021"].pay_by.method == "end_of_publication_month"
+    assert sorted(p.name for p in DEFAULTS.glob("*.yaml")) == [
+        "kunming_xishan.yaml", "national.yaml", "xinjiang_altay.yaml"]  # fmt: skip
+
+
+def test_a_lower_local_threshold_is_allowed():
+    rules = parse_rule_texts(_with_defaults(LOCAL.format(cpi=3.0, food=5.5)))
+    assert "city-price" in {r.id for r in rules}
+
+
+def test_a_raised_local_threshold_is_rejected_for_the_months_it_exceeds():
+    with pytest.raises(RuleError) as info:
+        parse_rule_texts(_with_defaults(LOCAL.format(cpi=3.5, food=6.0)))
+    # 3.5 % is the national threshold except in the temporary window, where it is 3.0 %
+    assert info.value.errors == [
+        "local.yaml: 规则 city-price: cpi_threshold_pct: 3.5 高于全国规则 "
+        "national-price-2022-temporary 的 3.0（2022-08 至 2023-02）；地方标准只能低于或等于全国标准"
+    ]
+
+
+def test_every_error_is_reported_at_once_with_file_rule_and_field():
+    bad = """
+rules:
+  - id: broken
+    kind: price_subsidy
+    title: t
+    version: v
+    jurisdiction: 654301
+    effective: {from: 2022-01}
+    cpi_threshold_pct: 3.0
+    food_threshold_pct: 6.0
+    cpi_regions: ["654301"]
+    groups: [tekun]
+    amount: {method: fixed, yuan: 0}
+    pay_by: {method: end_of_publication_month}
+    colour: red
+  - id: nameless-kind
+    kind: weather
+"""
+    with pytest.raises(RuleError) as info:
+        parse_rule_texts({"a.yaml": bad, "b.yaml": "rules: [\n"})
+    errors = info.value.errors
+    assert errors[0].startswith("a.yaml: 规则 broken: jurisdiction: ")
+    assert "加引号" in errors[0]
+    assert errors[1] == "a.yaml: 规则 broken: amount.yuan: Input should be greater than 0"
+    assert errors[2] == "a.yaml: 规则 broken: colour: Extra inputs are not permitted"
+    assert errors[3].startswith("a.yaml: 规则 nameless-kind: (整条): Input tag 'weather'")
+    assert errors[4].startswith("b.yaml: 第 2 行 不是有效的 YAML")
+    assert len(errors) == 5
+
+
+def test_overlapping_rules_need_an_override():
+    first = LOCAL.format(cpi=3.0, food=6.0)
+    second = first.replace("city-price", "city-price-2").replace(
+        "{from: 2022-01}", "{from: 2022-06}"
+    )
+    with pytest.raises(RuleError, match="与规则 city-price-2 的生效期重叠"):
+        parse_rule_texts({"a.yaml": first, "b.yaml": second})
+    fixed = second.replace("    pay_by:", "    overrides: [city-price]\n    pay_by:")
+    assert len(parse_rule_texts({"a.yaml": first, "b.yaml": fixed})) == 2
+
+
+def test_escalation_templates_may_use_known_fields_only():
+    text = (
+        (DEFAULTS / "kunming_xishan.yaml").read_text("utf-8").replace("{project}", "{projekt}", 1)
+    )
+    with pytest.raises(RuleError, match=r"xishan-bonds-2022: escalation.0.template: .*projekt"):
+        parse_rule_texts({"kunming.yaml": text})
+
+
+def test_users_add_a_jurisdiction_by_adding_a_file(tmp_path: Path):
+    (tmp_path / "city.yaml").write_text(LOCAL.format(cpi=3.0, food=5.5), encoding="utf-8")
+    assert "city-price" in {r.id for r in load_rules(tmp_path)}
