@@ -149,6 +149,10 @@ def _pay_by(frame: pl.LazyFrame, rule) -> pl.LazyFrame:
 
 def _latest(frame: pl.LazyFrame, months: pl.LazyFrame, keys: list[str]) -> pl.LazyFrame:
     """Return, per month and key, the row of the latest period on or before that month."""
+    # keys first reported after the last month cannot match: leave them out of the grid
+    last = months.select(pl.col("period").max().alias("last_month"))
+    frame = frame.join(last, how="cross").filter(pl.col("period") <= pl.col("last_month"))
+    frame = frame.drop("last_month")
     grid = months.join(frame.select(keys).unique(), how="cross").sort("period")
     return grid.join_asof(
         frame.rename({"period": "reported"}).sort("reported"),
