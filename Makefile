@@ -2,17 +2,23 @@
 UV := python3 -m uv
 DATA ?= data
 
-.PHONY: setup test lint demo bench
+.PHONY: setup browser test lint demo bench dashboard
 
 setup:
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	$(UV) sync --frozen
 
+# Debian's Chromium drives the dashboard's browser tests (a test tool's own browser download
+# cannot work here); the font draws Chinese in screenshots.
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list | grep -qi wenquanyi || \
+		{ apt-get update && apt-get install -y chromium fonts-wqy-microhei; }
+
 lint: setup
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 
-test: lint
+test: lint browser
 	$(UV) run pytest
 
 demo: setup

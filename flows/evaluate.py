@@ -18,6 +18,7 @@ from triggers.alerting import SUBJECTS, alert_candidates
 from triggers.documents import render_documents
 from triggers.engine import evaluate_rules
 from triggers.lifecycle import transition
+from warehouse.actions import apply_actions
 from warehouse.connection import connect
 from warehouse.evaluations import (
     EvaluationRecord,
@@ -25,6 +26,7 @@ from warehouse.evaluations import (
     query_open_alerts,
     store_evaluation,
 )
+from warehouse.replica import publish
 from warehouse.trigger_inputs import query_trigger_inputs
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -63,6 +65,7 @@ def run_evaluation(db: Path, as_of: date, rules: list, cause: str = "manual") ->
     """Evaluate every rule against the warehouse on `as_of` and store the results."""
     started = datetime.now(UTC)
     with connect(db) as con:
+        apply_actions(con, db)  # acknowledgments queued while the warehouse was busy
         frames = query_trigger_inputs(con, as_of)
         evaluation = evaluate_rules(rules, frames, as_of)
         step = transition(
@@ -95,6 +98,7 @@ def run_evaluation(db: Path, as_of: date, rules: list, cause: str = "manual") ->
             escalations=documents,
         )
         evaluation_id = store_evaluation(con, record)
+        publish(con, db)
     counts = {
         name: dict(frame.group_by(_level(frame)).len().sort(_level(frame)).iter_rows())
         for name, frame in evaluation.findings.items()

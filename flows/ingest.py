@@ -130,8 +130,13 @@ def ingest_file(path: str, kind: str, db: str, overrides: dict) -> dict:
     return load_planned(db, plan, path, sha256, lines, overrides.get("published_on"))
 
 
-def evaluate_after_ingest(db: str, kind: str) -> dict | None:
-    """Re-evaluate the rules on the new data; a broken rule file is logged, the ingest stands."""
+def evaluate_after_ingest(accounts: list[dict], db: str, kind: str) -> dict | None:
+    """Re-evaluate the rules if rows were loaded; return the evaluation summary.
+
+    A broken rule file does not undo the ingest: it is logged and None is returned.
+    """
+    if not any(a["status"] in ("loaded", "partial") for a in accounts):
+        return None
     try:
         return evaluate_flow(db=db, cause=f"ingest-{kind}")
     except RuleError as exc:
@@ -149,10 +154,7 @@ def _ingest_flow(kind: str):
         published_on: date | None = None,
     ) -> list[dict]:
         overrides = {"as_of": as_of, "period": period, "published_on": published_on}
-        accounts = [ingest_file(path, kind, db, overrides) for path in paths]
-        if any(a["status"] in ("loaded", "partial") for a in accounts):
-            evaluate_after_ingest(db, kind)
-        return accounts
+        return [ingest_file(path, kind, db, overrides) for path in paths]
 
     ingest.__doc__ = f"Ingest {kind} files into the warehouse; return one account per file."
     return ingest

@@ -81,7 +81,7 @@ def ingest(
 ) -> None:
     """Load source files; exit 0 all loaded, 1 rows quarantined, 2 a file rejected."""
     _quiet_prefect()
-    from flows.ingest import INGEST_FLOWS
+    from flows.ingest import INGEST_FLOWS, evaluate_after_ingest
 
     if kind not in INGEST_FLOWS:
         raise typer.BadParameter(f"unknown kind {kind!r}; use {KIND_HELP}")
@@ -96,6 +96,7 @@ def ingest(
         period=_date(f"{period}-01" if period else None, "--period"),
         published_on=_date(published_on, "--published-on"),
     )
+    evaluate_after_ingest(accounts, str(ctx.obj["db"]), kind)
     if as_json:
         typer.echo(json.dumps(accounts, ensure_ascii=False, indent=2, default=str))
     else:

@@ -16,6 +16,7 @@ from policy_monitor.output import (
 )
 from warehouse.connection import connect
 from warehouse.errors import AlertNotFound, AlertStateError
+from warehouse.replica import publish
 
 Json = Annotated[bool, typer.Option("--json", help="Print a JSON array")]
 Region = Annotated[
@@ -181,6 +182,7 @@ def ack(
     with connect(Path(ctx.obj["db"])) as con:
         try:
             alert = acknowledge(con, alert_id, by, note, datetime.now(UTC))
+            publish(con, Path(ctx.obj["db"]))
         except (AlertNotFound, AlertStateError) as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
@@ -207,6 +209,7 @@ def silence(
         try:
             created = add_silence(con, author=by, reason=reason, expires_at=now + timedelta(hours=hours),
                                   now=now, rule_id=rule, subject_prefix=subject, region_prefix=region)  # fmt: skip
+            publish(con, Path(ctx.obj["db"]))
         except AlertStateError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None

@@ -19,7 +19,7 @@ def _project(name, spent, previous=None, as_of=date(2022, 6, 30), previous_as_of
              arrived=None, region="654301", quota=100 * WAN) -> dict:  # fmt: skip
     return {
         "as_of": as_of, "region_code": region, "region_name": "阿勒泰市", "project": name,
-        "project_unit": "住建局", "quota_fen": quota, "spent_fen": spent,
+        "project_unit": "住建局", "department": "住建局", "quota_fen": quota, "spent_fen": spent,
         "funds_arrived_on": arrived, "previous_as_of": previous_as_of if previous is not None else None,
         "previous_spent_fen": previous,
     }  # fmt: skip

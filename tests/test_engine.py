@@ -52,7 +52,7 @@ def test_carryover_is_recalled_at_the_end_of_the_year_after_budgeting():
     rule = next(r for r in RULES if r.kind == "carryover_recall")
     funds = pl.LazyFrame(
         [{"as_of": date(2022, 10, 31), "region_code": "654301", "region_name": "阿勒泰市",
-          "parent_code": "654300", "fund_code": code, "fund_name": code, "received_fen": 1_000_000,
+          "parent_code": "654300", "fund_code": code, "fund_name": code, "department": "", "received_fen": 1_000_000,
           "allocated_fen": 1_000_000, "paid_fen": paid, "release_date": released,
           "own_funds_payments": 0, "own_funds_fen": 0}
          for code, paid, released in (("OLD", 600_000, date(2021, 3, 1)),

@@ -151,7 +151,8 @@ def evaluate_bond_counties(projects: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 
 PROJECT_COLUMNS = [
-    "rule_id", "as_of", "region_code", "region_name", "project", "project_unit", "quota_fen",
+    "rule_id", "as_of", "region_code", "region_name", "project", "project_unit", "department",
+    "quota_fen",
     "spent_fen", "spending_rate", "deadline", "target_e4", "at_risk_days", "previous_as_of",
     "pace_basis", "pace_days", "delta_fen", "projected_date", "reached", "level", "reason",
 ]  # fmt: skip

@@ -152,7 +152,8 @@ def _reasons() -> pl.Expr:
 
 
 FUND_COLUMNS = [
-    "rule_id", "as_of", "region_code", "region_name", "fund_code", "fund_name", "received_fen",
+    "rule_id", "as_of", "region_code", "region_name", "fund_code", "fund_name", "department",
+    "received_fen",
     "allocated_fen", "paid_fen", "allocation_rate", "spending_rate", "time_progress",
     "allocation_deadline", "own_funds_payments", "level", "reasons", "stale",
 ]  # fmt: skip

@@ -73,13 +73,7 @@ def acknowledge(
             "ack_note = ? WHERE alert_id = ?",
             [by, now, note, alert_id],
         )
-        con.execute(
-            "INSERT INTO alert_events (event_id, alert_id, rule_id, subject, happened_at, "
-            "from_status, to_status, from_level, to_level, actor, note) "
-            "SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, 'firing', 'acknowledged', ?, ?, "
-            "?, ? FROM alert_events",
-            [alert_id, rule_id, subject, now, level, level, by, note],
-        )
+        _event(con, alert_id, rule_id, subject, now, "firing", "acknowledged", level, by, note)
         con.commit()
     except BaseException:
         con.rollback()
@@ -125,4 +119,42 @@ def query_silences(
         "WHERE ($active = FALSE OR $now < expires_at) AND ($id IS NULL OR silence_id = $id) "
         "ORDER BY silence_id DESC",
         {"now": now, "active": active_only, "id": silence_id},
+    )
+
+
+def resolve(
+    con: duckdb.DuckDBPyConnection, alert_id: int, by: str, note: str | None, now: datetime
+) -> dict:
+    """Close an open alert by hand, recording who and why; return the alert.
+
+    If the condition still holds, the next evaluation opens a new alert for it.
+    """
+    found = con.execute(
+        "SELECT status, level, rule_id, subject FROM alerts WHERE alert_id = ?", [alert_id]
+    ).fetchone()
+    if found is None:
+        raise AlertNotFound(f"没有编号为 {alert_id} 的告警")
+    status, level, rule_id, subject = found
+    if status == "resolved":
+        raise AlertStateError(f"告警 {alert_id} 已恢复")
+    con.begin()
+    try:
+        con.execute(
+            "UPDATE alerts SET status = 'resolved', resolved_at = ? WHERE alert_id = ?",
+            [now, alert_id],
+        )
+        _event(con, alert_id, rule_id, subject, now, status, "resolved", level, by, note)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return query_alert(con, alert_id)
+
+
+def _event(con, alert_id, rule_id, subject, now, from_status, to_status, level, by, note) -> None:
+    con.execute(
+        "INSERT INTO alert_events (event_id, alert_id, rule_id, subject, happened_at, "
+        "from_status, to_status, from_level, to_level, actor, note) "
+        "SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM alert_events",
+        [alert_id, rule_id, subject, now, from_status, to_status, level, level, by, note],
     )

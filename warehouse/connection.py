@@ -1,5 +1,6 @@
 """Short-lived DuckDB connections: migrated on write, with the parsing macros registered."""
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,18 +40,32 @@ CREATE OR REPLACE TEMP MACRO pm_month(s) AS
 """
 
 
-def open_connection(db: Path, *, read_only: bool = False, memory_limit: str | None = None):
-    """Return a DuckDB connection to `db`, migrated when writable; raise WarehouseBusy on a lock."""
+def _open(db: Path, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"the warehouse {db} is being written by another process; "
+                    "try again when it ends"
+                ) from exc
+            time.sleep(0.2)
+
+
+def open_connection(
+    db: Path, *, read_only: bool = False, memory_limit: str | None = None, wait_seconds: float = 0
+):
+    """Return a DuckDB connection to `db`, migrated when writable.
+
+    Waits up to `wait_seconds` for another process's write lock, then raises WarehouseBusy.
+    """
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseBusy(
-                f"the warehouse {db} is being written by another process; try again when it ends"
-            ) from exc
-        raise
+    con = _open(db, read_only, wait_seconds)
     if memory_limit:
         con.execute("SET memory_limit = ?", [memory_limit])
     con.execute(_MACROS)
@@ -61,12 +76,22 @@ def open_connection(db: Path, *, read_only: bool = False, memory_limit: str | No
 
 @contextmanager
 def connect(
-    db: Path | None = None, *, read_only: bool = False, settings: WarehouseSettings | None = None
+    db: Path | None = None,
+    *,
+    read_only: bool = False,
+    settings: WarehouseSettings | None = None,
+    wait_seconds: float | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection for one unit of work and close it afterwards."""
+    """Yield a connection for one unit of work and close it afterwards.
+
+    A writer waits up to `wait_seconds` (default: the lock_wait setting) for another writer.
+    """
     settings = settings or WarehouseSettings()
     con = open_connection(
-        Path(db or settings.db), read_only=read_only, memory_limit=settings.memory_limit
+        Path(db or settings.db),
+        read_only=read_only,
+        memory_limit=settings.memory_limit,
+        wait_seconds=settings.lock_wait if wait_seconds is None else wait_seconds,
     )
     try:
         if not read_only and settings.region_file:

@@ -29,6 +29,20 @@ class WarehouseSettings(BaseSettings):
             "for units without a GB/T 2260 code, e.g. a scenic-area administration."
         ),
     )
+    lock_wait: float = Field(
+        30.0,
+        description=(
+            "Seconds a writer (ingest, evaluate, acknowledgment) waits for another process's "
+            "write to end before it gives up."
+        ),
+    )
+    inbox: Path | None = Field(
+        None,
+        description=(
+            "Folder watched for files to ingest (browser uploads land here); default: `inbox` "
+            "beside the warehouse."
+        ),
+    )
     memory_limit: str = Field(
         "4GB", description="DuckDB memory limit for one ingest or query process."
     )

@@ -34,6 +34,7 @@ _FUNDS = """
     WITH latest AS (
         SELECT region_code, fund_code,
                arg_max({'as_of': as_of, 'region_name': region_name, 'fund_name': fund_name,
+                        'department': coalesce(department, ''),
                         'received_yuan': received_yuan, 'allocated_yuan': allocated_yuan,
                         'paid_yuan': paid_yuan, 'release_date': release_date},
                        (as_of, ingest_id)) AS s
@@ -46,6 +47,7 @@ _FUNDS = """
         GROUP BY ALL
     )
     SELECT l.s.as_of, l.region_code, l.s.region_name, r.parent_code, l.fund_code, l.s.fund_name,
+           l.s.department,
            CAST(l.s.received_yuan * 100 AS BIGINT) AS received_fen,
            CAST(l.s.allocated_yuan * 100 AS BIGINT) AS allocated_fen,
            CAST(l.s.paid_yuan * 100 AS BIGINT) AS paid_fen,
@@ -59,7 +61,7 @@ _FUNDS = """
 
 # The latest snapshot of each project on or before the evaluation date, and the one before it.
 _BONDS = """
-    SELECT as_of, region_code, region_name, project, coalesce(project_unit, '') AS project_unit,
+    SELECT as_of, region_code, region_name, project, coalesce(project_unit, '') AS project_unit, coalesce(department, '') AS department,
            CAST(quota_yuan * 100 AS BIGINT) AS quota_fen,
            CAST(spent_yuan * 100 AS BIGINT) AS spent_fen,
            funds_arrived_on,

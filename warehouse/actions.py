@@ -1,0 +1,41 @@
+"""Apply the actions people queued (acknowledge, resolve, silence) to the warehouse."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from warehouse.alerts import acknowledge, add_silence, resolve
+from warehouse.appstate import mark_applied, open_state, pending_actions
+from warehouse.errors import AlertNotFound, AlertStateError
+
+
+def apply_actions(con: duckdb.DuckDBPyConnection, db: Path) -> int:
+    """Apply every pending action in the order given, with its own time and author; return how many.
+
+    An action the alert's state no longer allows (acknowledged twice, already resolved) is
+    marked with the reason rather than retried for ever.
+    """
+    with open_state(db) as state:
+        actions = pending_actions(state)
+        for action in actions:
+            at = datetime.fromisoformat(action["created_at"])
+            payload = action["payload"]
+            try:
+                if action["kind"] == "ack":
+                    acknowledge(con, action["alert_id"], action["actor"], payload.get("note"), at)
+                elif action["kind"] == "resolve":
+                    resolve(con, action["alert_id"], action["actor"], payload.get("note"), at)
+                else:
+                    add_silence(
+                        con, author=action["actor"], reason=payload["reason"], now=at,
+                        expires_at=at + timedelta(hours=float(payload["hours"])),
+                        rule_id=payload.get("rule_id"), subject_prefix=payload.get("subject_prefix"),
+                        region_prefix=payload.get("region_prefix"),
+                    )  # fmt: skip
+                result = "applied"
+            except (AlertNotFound, AlertStateError) as exc:
+                result = f"refused: {exc}"
+            mark_applied(state, action["action_id"], result)
+            state.commit()
+    return len(actions)

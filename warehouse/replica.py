@@ -1,0 +1,59 @@
+"""The read replica: a copy of the warehouse that readers (the dashboard) open while a writer works.
+
+DuckDB lets one process write a file and no other process read it meanwhile. After each write
+that users should see (an evaluation, an acknowledgment), the writer checkpoints and copies the
+file while it still holds the write lock, then renames the copy into place: readers see the old
+replica or the new one, never a half-written file, and never wait for a load.
+"""
+
+import os
+import shutil
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+_readers: dict[Path, tuple[int, duckdb.DuckDBPyConnection]] = {}
+_lock = threading.Lock()
+
+
+def replica_path(db: Path) -> Path:
+    """Return where the read replica of warehouse `db` lives."""
+    return db.with_name(f"{db.stem}.read.duckdb")
+
+
+def publish(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
+    """Copy the warehouse (open for writing as `con`) to its replica, atomically; return its path."""
+    con.execute("CHECKPOINT")
+    target = replica_path(db)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    shutil.copyfile(db, partial)
+    os.replace(partial, target)
+    return target
+
+
+def read_connection(db: Path) -> duckdb.DuckDBPyConnection:
+    """Return a cursor on the newest replica (shared per process, reopened when it changes).
+
+    Before anything was published, the warehouse itself is opened read-only; that fails with
+    duckdb.IOException while a writer holds it, which the caller reports.
+    """
+    target = replica_path(db)
+    source = target if target.exists() else db
+    stamp = source.stat().st_ino if source.exists() else 0
+    with _lock:
+        known = _readers.get(source)
+        if known is None or known[0] != stamp:
+            con = duckdb.connect(str(source), read_only=True)
+            _readers[source] = (stamp, con)
+            # the previous connection is left to the garbage collector: a request may still use it
+        return _readers[source][1].cursor()
+
+
+def refreshed_at(db: Path) -> datetime | None:
+    """Return when the replica was last published (None if never)."""
+    target = replica_path(db)
+    if not target.exists():
+        return None
+    return datetime.fromtimestamp(target.stat().st_mtime, UTC)
