@@ -39,3 +39,21 @@ def apply_actions(con: duckdb.DuckDBPyConnection, db: Path) -> int:
             mark_applied(state, action["action_id"], result)
             state.commit()
     return len(actions)
+
+
+def apply_now(db: Path) -> bool:
+    """Try to apply the queued actions at once and republish; False if a load holds the warehouse.
+
+    The actions stay queued in that case and the next evaluation applies them.
+    """
+    from warehouse.connection import connect
+    from warehouse.errors import WarehouseBusy
+    from warehouse.replica import publish
+
+    try:
+        with connect(db, wait_seconds=2) as con:
+            if apply_actions(con, db):
+                publish(con, db)
+    except WarehouseBusy:
+        return False
+    return True

@@ -1,0 +1,22 @@
+"""What staff do to alerts from the dashboard: queued in the state store, applied when possible."""
+
+from dashboard import data
+from warehouse.actions import apply_now
+from warehouse.appstate import open_state, queue_action
+
+
+class NotAllowed(PermissionError):
+    """The signed-in user's role may not do this."""
+
+
+def act(kind: str, payload: dict, alert_id: int | None = None) -> str:
+    """Queue an action as the signed-in user and try to apply it; return a sentence for the page."""
+    user = data.user()
+    if not user.may_act:
+        raise NotAllowed("当前角色只能查看，不能处理告警")
+    db = data.db_path()
+    with open_state(db) as con:
+        queue_action(con, kind, user.name, payload, alert_id)
+    if apply_now(db):
+        return "已保存"
+    return "已记录，数据正在导入中：导入结束后自动生效（不会丢失）"
