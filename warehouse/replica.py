@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-_readers: dict[Path, tuple[int, duckdb.DuckDBPyConnection]] = {}
+_readers: dict[Path, tuple[tuple[int, int], duckdb.DuckDBPyConnection]] = {}
 _lock = threading.Lock()
 
 
@@ -33,6 +33,25 @@ def publish(con: duckdb.DuckDBPyConnection, db: Path) -> Path:
     return target
 
 
+def _unique_path(source: Path, stamp: tuple[int, int]) -> Path:
+    """Return a hard link to `source` named after its version.
+
+    DuckDB keeps one database instance per path in a process, so a replica replaced under the
+    same name would keep being read from the old instance; each version gets its own name.
+    """
+    links = source.parent / ".replica-readers"
+    links.mkdir(exist_ok=True)
+    unique = links / f"{source.stem}.{stamp[0]}.{stamp[1]}.duckdb"
+    try:
+        os.link(source, unique)
+    except FileExistsError:
+        pass
+    for old in links.glob(f"{source.stem}.*.duckdb"):
+        if old != unique:
+            old.unlink(missing_ok=True)  # open handles keep their file; the name goes
+    return unique
+
+
 def read_connection(db: Path) -> duckdb.DuckDBPyConnection:
     """Return a cursor on the newest replica (shared per process, reopened when it changes).
 
@@ -40,15 +59,17 @@ def read_connection(db: Path) -> duckdb.DuckDBPyConnection:
     duckdb.IOException while a writer holds it, which the caller reports.
     """
     target = replica_path(db)
-    source = target if target.exists() else db
-    stamp = source.stat().st_ino if source.exists() else 0
+    if not target.exists():
+        return duckdb.connect(str(db), read_only=True)
     with _lock:
-        known = _readers.get(source)
+        info = target.stat()
+        stamp = (info.st_ino, info.st_mtime_ns)
+        known = _readers.get(target)
         if known is None or known[0] != stamp:
-            con = duckdb.connect(str(source), read_only=True)
-            _readers[source] = (stamp, con)
+            con = duckdb.connect(str(_unique_path(target, stamp)), read_only=True)
+            _readers[target] = (stamp, con)
             # the previous connection is left to the garbage collector: a request may still use it
-        return _readers[source][1].cursor()
+        return _readers[target][1].cursor()
 
 
 def refreshed_at(db: Path) -> datetime | None:
