@@ -50,7 +50,7 @@ def layout(**_kwargs):
         subsidies = data.read(reports.query_subsidies, scope)
         levels = data.read(reports.query_fund_levels_by_county, scope)
         counties = data.read(reports.query_bond_counties, scope)
-        alerts = data.read(reports.query_alerts, scope, True, None, 10)
+        alerts = data.read(reports.query_alerts, scope, True, None)
         evaluation = data.read(reports.query_last_evaluation)
     except data.DataUnavailable as exc:
         return html.Div([header("总览"), message(str(exc))])
@@ -77,7 +77,7 @@ def layout(**_kwargs):
                               config={"displayModeBar": False}), md=6),
         ], className="g-2"),
         html.H5("最需关注的告警", className="mt-2"),
-        _alert_list(alerts),
+        _alert_list(alerts.head(10)),
     ], id="overview")  # fmt: skip
 
 
