@@ -76,7 +76,7 @@ def check_login(db: Path, name: str, password: str) -> User | None:
 
 LOGIN_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>登录 · 政策触发监测</title><link rel="stylesheet" href="/assets/login.css"></head>
-<body><form method="post" action="/login" class="login">
+<body class="login-page"><form method="post" action="/login" class="login">
 <h1>政策触发监测</h1><p class="sub">物价联动 · 直达资金 · 专项债券</p>
 {error}<label>用户名<input name="username" autocomplete="username" required autofocus></label>
 <label>密码<input name="password" type="password" autocomplete="current-password" required></label>

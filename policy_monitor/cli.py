@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from policy_monitor import cli_admin, cli_triggers
+from policy_monitor import cli_admin, cli_triggers, cli_watch
 from warehouse.errors import WarehouseError
 from warehouse.settings import WarehouseSettings
 
@@ -148,6 +148,7 @@ for _command in cli_triggers.COMMANDS:
     app.command()(_command)
 app.add_typer(cli_admin.users, name="user")
 app.command()(cli_admin.dashboard)
+app.command()(cli_watch.watch)
 
 
 def main() -> None:

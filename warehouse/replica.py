@@ -6,6 +6,7 @@ file while it still holds the write lock, then renames the copy into place: read
 replica or the new one, never a half-written file, and never wait for a load.
 """
 
+import contextlib
 import os
 import shutil
 import threading
@@ -42,10 +43,8 @@ def _unique_path(source: Path, stamp: tuple[int, int]) -> Path:
     links = source.parent / ".replica-readers"
     links.mkdir(exist_ok=True)
     unique = links / f"{source.stem}.{stamp[0]}.{stamp[1]}.duckdb"
-    try:
+    with contextlib.suppress(FileExistsError):
         os.link(source, unique)
-    except FileExistsError:
-        pass
     for old in links.glob(f"{source.stem}.*.duckdb"):
         if old != unique:
             old.unlink(missing_ok=True)  # open handles keep their file; the name goes
