@@ -2,7 +2,7 @@
 
 from dashboard import data
 from warehouse.actions import apply_now
-from warehouse.appstate import open_state, queue_action
+from warehouse.appstate import action_result, open_state, queue_action
 
 
 class NotAllowed(PermissionError):
@@ -16,7 +16,11 @@ def act(kind: str, payload: dict, alert_id: int | None = None) -> str:
         raise NotAllowed("当前角色只能查看，不能处理告警")
     db = data.db_path()
     with open_state(db) as con:
-        queue_action(con, kind, user.name, payload, alert_id)
-    if apply_now(db):
-        return "已保存"
-    return "已记录，数据正在导入中：导入结束后自动生效（不会丢失）"
+        action_id = queue_action(con, kind, user.name, payload, alert_id)
+    if not apply_now(db):
+        return "已记录，数据正在导入中：导入结束后自动生效（不会丢失）"
+    with open_state(db) as con:
+        result = action_result(con, action_id) or ""
+    return (
+        f"未执行：{result.removeprefix('refused: ')}" if result.startswith("refused") else "已保存"
+    )

@@ -8,6 +8,13 @@ from dash import dcc, html
 from dashboard.format import LEVELS
 
 PAGE_SIZE = 50
+LOCALE = {
+    "noRowsToShow": "无数据", "page": "第", "of": "共", "to": "至", "more": "更多",
+    "pageSizeSelectorLabel": "每页", "firstPage": "首页", "lastPage": "末页",
+    "nextPage": "下一页", "previousPage": "上一页", "filterOoo": "筛选…", "contains": "包含",
+    "equals": "等于", "notEqual": "不等于", "blanks": "空白", "searchOoo": "搜索…",
+    "selectAll": "全选", "loadingOoo": "加载中…", "andCondition": "且", "orCondition": "或",
+}  # fmt: skip
 
 
 def header(title: str, subtitle: str = "") -> html.Div:
@@ -47,7 +54,9 @@ def grid(grid_id: str, frame: pl.DataFrame, columns: list[dict], height: int = 5
         columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
-                         "rowSelection": {"mode": "singleRow"}, "localeText": {"noRowsToShow": "无数据"}},
+                         "rowSelection": {"mode": "singleRow", "enableClickSelection": True,
+                                          "checkboxes": False},
+                         "localeText": LOCALE},
         style={"height": f"{height}px"},
         className="ag-theme-alpine",
     )  # fmt: skip

@@ -8,6 +8,7 @@ import duckdb
 import flask
 from flask_login import current_user
 
+from warehouse import reports
 from warehouse.replica import read_connection, refreshed_at
 
 
@@ -47,3 +48,15 @@ def read(query: Callable, *args, **kwargs):
 def refreshed():
     """Return when the data on screen was last published."""
     return refreshed_at(db_path())
+
+
+_names: dict = {}
+
+
+def region_names() -> dict[str, str]:
+    """Return region code → name (read once per published replica)."""
+    stamp = refreshed()
+    if stamp not in _names:
+        _names.clear()
+        _names[stamp] = read(reports.query_region_names)
+    return _names[stamp]

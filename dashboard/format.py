@@ -9,6 +9,8 @@ LEVELS = {
     "yellow_bell": ("黄色警铃", "#fbc02d"),
     "green": ("绿灯", "#2e7d32"),
 }
+KINDS = {"price_subsidy": "物价联动", "direct_fund": "直达资金", "bond_deadline": "专项债券",
+         "carryover_recall": "结转结余"}  # fmt: skip
 STATUS = {"firing": "告警中", "acknowledged": "已确认", "resolved": "已恢复"}
 SUBSIDY = {
     "triggered": "已触发",

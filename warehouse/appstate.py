@@ -111,3 +111,9 @@ def mark_applied(con: sqlite3.Connection, action_id: int, result: str) -> None:
         "UPDATE actions SET applied_at = ?, result = ? WHERE action_id = ?",
         (datetime.now(UTC).isoformat(), result, action_id),
     )
+
+
+def action_result(con: sqlite3.Connection, action_id: int) -> str | None:
+    """Return what became of an action: None while queued, 'applied', or 'refused: why'."""
+    row = con.execute("SELECT result FROM actions WHERE action_id = ?", (action_id,)).fetchone()
+    return row["result"] if row else None

@@ -195,7 +195,7 @@ def query_alerts(
 ) -> pl.DataFrame:
     """Return alerts in scope, open first, red before yellow, with their current escalation step."""
     sql = f"""
-        SELECT a.alert_id, a.kind, a.region_code, a.level, a.status, a.message, a.opened_at,
+        SELECT a.alert_id, a.rule_id, a.kind, a.region_code, a.level, a.status, a.message, a.opened_at,
                a.acknowledged_by, a.ack_note, a.resolved_at, coalesce(s.step_name, '') AS escalation_step
         FROM alerts a
         LEFT JOIN escalations s ON s.alert_id = a.alert_id AND s.escalation_step = a.escalation_step
@@ -256,3 +256,8 @@ def query_regions(con: duckdb.DuckDBPyConnection, scope: str | None) -> pl.DataF
         WHERE {_IN_SCOPE.format(col="region_code")} ORDER BY region_code
     """
     return _frame(con, sql, {"scope": scope})
+
+
+def query_region_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Return region code → name for every known region (GB/T 2260 and configured units)."""
+    return dict(con.execute("SELECT region_code, name FROM regions").fetchall())
