@@ -17,22 +17,13 @@ class CalendarUnavailable(ValueError):
 
 def add_working_days(start: date, days: int) -> date:
     """Return the date `days` Chinese working days after `start` (counting from the next day)."""
-    if days < 1:
-        raise ValueError("days must be at least 1")
-    try:
-        # 3 calendar days per working day is more than any Chinese holiday run needs
-        workdays = chinese_calendar.get_workdays(
-            start + timedelta(days=1), start + timedelta(days=3 * days + 14)
-        )
-    except NotImplementedError as exc:
-        raise CalendarUnavailable(
-            f"节假日日历没有 {start.year}–{start.year + 1} 年的数据：请升级 chinese-calendar 包后再计算"
-        ) from exc
-    return workdays[days - 1]
+    return add_working_days_many([start], days)[0]
 
 
 def add_working_days_many(starts: list[date], days: int) -> list[date]:
     """Return `add_working_days(start, days)` for each start, reading the calendar once."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
     if not starts:
         return []
     first, last = min(starts), max(starts)

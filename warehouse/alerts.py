@@ -53,32 +53,50 @@ def query_alert(con: duckdb.DuckDBPyConnection, alert_id: int) -> dict:
     return alert
 
 
-def acknowledge(
-    con: duckdb.DuckDBPyConnection, alert_id: int, by: str, note: str | None, now: datetime
+def _by_user(
+    con: duckdb.DuckDBPyConnection,
+    alert_id: int,
+    to_status: str,
+    allowed: dict[str, str],
+    update: str,
+    params: list,
+    by: str,
+    note: str | None,
+    now: datetime,
 ) -> dict:
-    """Mark a firing alert acknowledged, record who and why; return the alert."""
+    """Move an alert to `to_status` for a person, with its event, in one transaction.
+
+    `allowed` maps the statuses the move is refused from to the reason given.
+    """
     found = con.execute(
         "SELECT status, level, rule_id, subject FROM alerts WHERE alert_id = ?", [alert_id]
     ).fetchone()
     if found is None:
         raise AlertNotFound(f"没有编号为 {alert_id} 的告警")
     status, level, rule_id, subject = found
-    if status != "firing":
-        word = "已确认过" if status == "acknowledged" else "已恢复，无需确认"
-        raise AlertStateError(f"告警 {alert_id} {word}")
+    if status in allowed:
+        raise AlertStateError(f"告警 {alert_id} {allowed[status]}")
     con.begin()
     try:
-        con.execute(
-            "UPDATE alerts SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, "
-            "ack_note = ? WHERE alert_id = ?",
-            [by, now, note, alert_id],
-        )
-        _event(con, alert_id, rule_id, subject, now, "firing", "acknowledged", level, by, note)
+        con.execute(update, [*params, alert_id])
+        _event(con, alert_id, rule_id, subject, now, status, to_status, level, by, note)
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return query_alert(con, alert_id)
+
+
+def acknowledge(
+    con: duckdb.DuckDBPyConnection, alert_id: int, by: str, note: str | None, now: datetime
+) -> dict:
+    """Mark a firing alert acknowledged, record who and why; return the alert."""
+    return _by_user(
+        con, alert_id, "acknowledged", {"acknowledged": "已确认过", "resolved": "已恢复，无需确认"},
+        "UPDATE alerts SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, "
+        "ack_note = ? WHERE alert_id = ?",
+        [by, now, note], by, note, now,
+    )  # fmt: skip
 
 
 def add_silence(
@@ -129,26 +147,11 @@ def resolve(
 
     If the condition still holds, the next evaluation opens a new alert for it.
     """
-    found = con.execute(
-        "SELECT status, level, rule_id, subject FROM alerts WHERE alert_id = ?", [alert_id]
-    ).fetchone()
-    if found is None:
-        raise AlertNotFound(f"没有编号为 {alert_id} 的告警")
-    status, level, rule_id, subject = found
-    if status == "resolved":
-        raise AlertStateError(f"告警 {alert_id} 已恢复")
-    con.begin()
-    try:
-        con.execute(
-            "UPDATE alerts SET status = 'resolved', resolved_at = ? WHERE alert_id = ?",
-            [now, alert_id],
-        )
-        _event(con, alert_id, rule_id, subject, now, status, "resolved", level, by, note)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    return query_alert(con, alert_id)
+    return _by_user(
+        con, alert_id, "resolved", {"resolved": "已恢复"},
+        "UPDATE alerts SET status = 'resolved', resolved_at = ? WHERE alert_id = ?",
+        [now], by, note, now,
+    )  # fmt: skip
 
 
 def _event(con, alert_id, rule_id, subject, now, from_status, to_status, level, by, note) -> None:
