@@ -1,0 +1,77 @@
+"""The dashboard keeps answering while another process loads 5 million rows into the warehouse."""
+
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser import CHROMIUM, build_warehouse, log_in, served, shot
+
+LOADER = """
+import sys
+from pathlib import Path
+from tests.helpers import load_file
+account = load_file(Path(sys.argv[1]), "payments", Path(sys.argv[2]))
+print("RESULT", account.status, account.rows_loaded, flush=True)
+"""
+
+
+def _payments_csv(path, rows: int):
+    con = duckdb.connect()
+    con.execute(f"""
+        COPY (SELECT '2022-10-' || lpad((1 + i % 28)::VARCHAR, 2, '0') AS "支付日期",
+                     'ZD2022' || lpad((i % 40)::VARCHAR, 4, '0') AS "资金编码", '阿勒泰市' AS "地区",
+                     '某单位' AS "预算单位", '收款单位' || i AS "收款人", '零余额账户' AS "收款账户类型",
+                     (i % 100000) / 100 AS "金额（元）"
+              FROM range({int(rows)}) t(i)) TO '{path}' (HEADER)
+    """)  # fmt: skip
+    con.close()
+    return path
+
+
+def _writer_active(db) -> bool:
+    try:
+        duckdb.connect(str(db), read_only=True).close()
+    except duckdb.IOException:
+        return True
+    return False
+
+
+@pytest.mark.slow
+def test_pages_answer_during_a_five_million_row_load(samples, tmp_path):
+    db = build_warehouse(tmp_path / "warehouse.duckdb", samples)
+    big = _payments_csv(tmp_path / "payments_big.csv", 5_000_000)
+    with served(db) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        log_in(page, url, "staff")
+        loader = subprocess.Popen([sys.executable, "-c", LOADER, str(db), str(big)],
+                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not _writer_active(db):
+            assert loader.poll() is None and time.monotonic() < deadline, "the load never started"
+            time.sleep(0.05)
+        timings = {}
+        for path, marker in (
+            ("/", "#overview"),
+            ("/funds", "text=直达资金"),
+            ("/bonds", "text=专项债券"),
+        ):
+            started = time.monotonic()
+            page.goto(f"{url}{path}")
+            expect(page.locator(marker).first).to_be_visible(timeout=10_000)
+            timings[path] = time.monotonic() - started
+        still_loading = _writer_active(db)
+        shot(page, "during-load-bonds")
+        assert loader.wait(timeout=300) == 0
+        output = loader.stdout.read()
+        _, status, loaded = next(
+            line for line in output.splitlines() if line.startswith("RESULT")
+        ).split()
+        browser.close()
+    assert (status, int(loaded)) == ("loaded", 5_000_000)
+    assert still_loading, f"the pages were checked after the load ended ({timings})"
+    assert all(seconds < 10 for seconds in timings.values()), timings
