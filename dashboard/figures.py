@@ -5,7 +5,7 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard.format import LEVELS
+from dashboard.format import LEVELS, day, pct
 
 FONT = dict(family="Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif", size=13)
 
@@ -86,8 +86,10 @@ def _shift(day: date, days: int):
     return day + timedelta(days=days)
 
 
-def history(frame: pl.DataFrame, columns: dict[str, str], title: str) -> go.Figure:
-    """Return rates over snapshots (column → label), as percentages."""
+def history(frame: pl.DataFrame, columns: dict[str, str], title: str, target: float | None = None,
+            deadline: date | None = None) -> go.Figure:  # fmt: skip
+    """Return rates over snapshots (column → label) as percentages, by month in Chinese, with the
+    target rate (0–1) as a dashed line and the deadline as a dotted one when given."""
     if frame.is_empty():
         return empty_figure("暂无历史快照")
     fig = go.Figure()
@@ -95,4 +97,12 @@ def history(frame: pl.DataFrame, columns: dict[str, str], title: str) -> go.Figu
         fig.add_scatter(x=frame["as_of"].to_list(), y=(frame[column].fill_null(0) * 100).to_list(),
                         name=label, mode="lines+markers")  # fmt: skip
     fig.update_layout(yaxis_title="%", yaxis_range=[0, 105])
+    fig.update_xaxes(tickformat="%Y年%-m月", dtick="M1", hoverformat="%Y年%-m月%-d日")
+    if target is not None:
+        fig.add_hline(y=target * 100, line_dash="dash", line_color="#c62828",
+                      annotation_text=f"目标 {pct(target)}")  # fmt: skip
+    if deadline is not None:
+        fig.add_vline(x=deadline, line_dash="dot", line_color="#555")
+        fig.add_annotation(x=deadline, y=100, text=f"截止 {day(deadline)}", showarrow=False,
+                           yanchor="bottom", font=dict(size=11, color="#555"))  # fmt: skip
     return _base(fig, title)

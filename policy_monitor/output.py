@@ -6,14 +6,12 @@ from decimal import Decimal
 
 import typer
 
-LEVEL_WORDS = {"red": "红灯", "yellow": "黄灯", "yellow_bell": "黄色警铃", "green": "绿灯"}
-STATUS_WORDS = {"firing": "告警中", "acknowledged": "已确认", "resolved": "已恢复"}
-SUBSIDY_WORDS = {
-    "triggered": "已触发",
-    "not_triggered": "未触发",
-    "no_data": "待发布",
-    "overdue": "数据逾期",
-}
+from dashboard.format import LEVELS, STATUS, SUBSIDY
+
+# the same words as the dashboard shows
+LEVEL_WORDS = {level: word for level, (word, _) in LEVELS.items()}
+STATUS_WORDS = STATUS
+SUBSIDY_WORDS = SUBSIDY
 
 
 def _plain(value):

@@ -325,3 +325,89 @@ def test_summaries_say_when_the_row_cap_is_reached_and_handle_no_rows(funds, bon
     assert funds.rows(frame.head(0)) == []
     projects = query(warehouse, reports.query_bond_projects, None)
     assert bonds.summary(projects.head(0)) == "共 0 个项目：红灯 0 · 黄灯 0 · 绿灯 0"
+
+
+# -- shared columns, filters and history figure -----------------------------------------------
+
+
+def test_department_filters_come_from_the_scoped_department_query(app, funds, bonds, warehouse):
+    everything = query(warehouse, reports.query_departments, None)
+    county = query(warehouse, reports.query_departments, COUNTY)
+    projects = query(warehouse, reports.query_bond_projects, None)
+    assert everything == sorted(
+        query(warehouse, reports.query_fund_warnings, None)["department"].drop_nulls().unique()
+    )
+    assert 0 < len(county) <= len(everything) and set(county) <= set(everything)
+    assert query(warehouse, reports.query_departments, None, "bond_projects") == sorted(
+        projects["department"].drop_nulls().unique()
+    )
+    with pytest.raises(ValueError):
+        query(warehouse, reports.query_departments, None, "alerts; DROP TABLE alerts")
+    with signed_in(app, BURQIN):
+        page = funds.layout()
+    assert [o["value"] for o in find(page, "funds-department").options] == county
+
+
+def test_a_page_load_runs_each_query_once_even_when_filtered(app, funds, bonds, monkeypatch):
+    from dashboard import data
+
+    calls, read = [], data.read
+    monkeypatch.setattr(
+        data, "read", lambda fn, *a, **k: calls.append(fn.__name__) or read(fn, *a, **k)
+    )
+    with signed_in(app, LEADER):
+        funds.layout(region=COUNTY, level="red")
+        bonds.layout(level="green")
+    assert calls == ["query_regions", "query_departments", "query_fund_warnings",
+                     "query_bond_counties", "query_regions", "query_departments",
+                     "query_bond_projects"]  # fmt: skip
+
+
+def test_bond_region_filter_offers_only_counties_with_projects(app, bonds, warehouse):
+    projects = query(warehouse, reports.query_bond_projects, None)
+    with signed_in(app, LEADER):
+        page = bonds.layout()
+    offered = [o["value"] for o in find(page, "bonds-region").options]
+    assert offered == sorted(projects["region_code"].unique()) and offered
+    assert find(page, "bonds-region").placeholder == "全部县市"
+
+
+def test_shared_columns_pin_format_and_name_the_exports():
+    from dashboard import columns
+
+    spec = {"region_name": ("地区", "text", 110), "paid_wan": ("已支出(万元)", "money", 110),
+            "spending_pct": ("支出进度", "pct", 90), "reasons": ("原因", "reason", 220)}  # fmt: skip
+    defs = {c["field"]: c for c in columns.column_defs(spec, ("region_name",))}
+    assert defs["region_name"]["pinned"] == "left" and "pinned" not in defs["paid_wan"]
+    assert defs["region_name"]["tooltipField"] == "region_name"
+    assert "tooltipField" not in defs["paid_wan"] and defs["paid_wan"]["type"] == "rightAligned"
+    assert defs["reasons"]["minWidth"] == 220 and "width" not in defs["reasons"]
+    assert columns.excel_headers(spec, {"region_code": "地区编码"}) == {
+        "region_code": "地区编码", "region_name": "地区", "paid_wan": "已支出(万元)",
+        "spending_pct": "支出进度(%)", "reasons": "原因",
+    }  # fmt: skip
+    assert columns.export_name("表", datetime(2022, 10, 8, 23, 59)) == "表_20221008.xlsx"
+    frame = pl.DataFrame({"code": ["2", "1", "1", None], "name": ["乙", "甲", "甲", "无"]})
+    assert columns.options(frame, "code", "name") == [
+        {"value": "1", "label": "甲"}, {"value": "2", "label": "乙"}
+    ]  # fmt: skip
+    table = columns.findings_grid("g", pl.DataFrame({"region_name": ["甲"]}), spec)
+    assert table.dashGridOptions["tooltipShowMode"] == "whenTruncated"
+    assert table.dashGridOptions["pagination"] is True
+
+
+def test_history_figure_has_chinese_months_and_optional_target_and_deadline():
+    from dashboard import figures
+
+    snapshots = pl.DataFrame({"as_of": [date(2022, 8, 31), date(2022, 9, 30)], "rate": [0.2, 0.5]})
+    plain = figures.history(snapshots, {"rate": "支出进度"}, "t")
+    assert plain.layout.xaxis.tickformat == "%Y年%-m月" and plain.layout.xaxis.dtick == "M1"
+    assert plain.layout.xaxis.hoverformat == "%Y年%-m月%-d日" and plain.layout.shapes == ()
+    marked = figures.history(snapshots, {"rate": "支出进度"}, "t", target=0.9,
+                             deadline=date(2022, 12, 31))  # fmt: skip
+    target, deadline = marked.layout.shapes
+    assert (target.y0, target.y1, target.line.dash) == (90, 90, "dash")
+    assert deadline.x0 == date(2022, 12, 31) and deadline.line.dash == "dot"
+    notes = [a.text for a in marked.layout.annotations]
+    assert notes == ["目标 90.0%", "截止 2022年12月31日"]
+    assert figures.history(snapshots.head(0), {"rate": "支出进度"}, "t", target=0.9).data == ()

@@ -261,3 +261,14 @@ def query_regions(con: duckdb.DuckDBPyConnection, scope: str | None) -> pl.DataF
 def query_region_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Return region code → name for every known region (GB/T 2260 and configured units)."""
     return dict(con.execute("SELECT region_code, name FROM regions").fetchall())
+
+
+def query_departments(
+    con: duckdb.DuckDBPyConnection, scope: str | None, table: str = "fund_warnings"
+) -> list[str]:
+    """Return the departments with findings in scope (for filters)."""
+    if table not in ("fund_warnings", "bond_projects"):
+        raise ValueError(table)
+    sql = f"""SELECT DISTINCT department FROM {table}
+              WHERE department IS NOT NULL AND department <> '' AND {_IN_SCOPE.format(col="region_code")} ORDER BY 1"""
+    return [r[0] for r in con.execute(sql, {"scope": scope}).fetchall()]
