@@ -25,6 +25,30 @@ def empty_figure(message: str) -> go.Figure:
     return _base(fig, "", 220)
 
 
+MAX_BARS = 40
+
+
+def roll_up(frame: pl.DataFrame, names: dict[str, str], sums: list[str]) -> pl.DataFrame:
+    """Return `frame` grouped to prefectures, then provinces, until it has at most MAX_BARS rows.
+
+    A leader of a province or the nation cannot read 3,000 county bars; the sums and the worst
+    level of each group are kept, and the group is named from `names`.
+    """
+    for width, pad in ((4, "00"), (2, "0000")):
+        if frame.height <= MAX_BARS:
+            break
+        parent = pl.col("region_code").str.slice(0, width) + pl.lit(pad)
+        aggs = [pl.col(c).sum() for c in sums]
+        if "level" in frame.columns:
+            worst = pl.col("level").replace_strict({"red": 0, "yellow": 1, "green": 2}, default=3)
+            aggs.append(pl.col("level").sort_by(worst).first())
+        frame = frame.group_by(parent.alias("region_code")).agg(aggs).sort("region_code")
+        frame = frame.with_columns(
+            region_name=pl.col("region_code").replace_strict(names, default=pl.col("region_code"))
+        )
+    return frame
+
+
 def fund_levels_by_county(counts: pl.DataFrame) -> go.Figure:
     """Return stacked bars: funds per county at each light (colour and label)."""
     if counts.is_empty():
@@ -73,9 +97,12 @@ def cpi_lines(series: pl.DataFrame, findings: pl.DataFrame, region: str) -> go.F
                                      ("food_threshold_pct", "食品启动条件", "#e65100")):  # fmt: skip
             fig.add_scatter(x=periods, y=[float(v) for v in own[column].to_list()], name=name,
                             mode="lines", line=dict(dash="dot", color=colour, shape="hv"))  # fmt: skip
-        for period in own.filter(pl.col("triggered"))["period"].to_list():
-            fig.add_vrect(x0=_shift(period, -15), x1=_shift(period, 15), fillcolor="#c62828",
-                          opacity=0.12, line_width=0)  # fmt: skip
+        # one layout update for all shaded months: add_vrect re-validates every shape each call
+        fig.update_layout(shapes=[
+            dict(type="rect", xref="x", yref="y domain", x0=_shift(p, -15), x1=_shift(p, 15), y0=0,
+                 y1=1, fillcolor="#c62828", opacity=0.12, line_width=0)
+            for p in own.filter(pl.col("triggered"))["period"].to_list()
+        ])  # fmt: skip
     fig.update_layout(yaxis_title="同比涨幅（%）", xaxis_tickformat="%Y年%m月")
     return _base(fig, "价格指数与联动启动条件（阴影为已触发月份）", 380)
 

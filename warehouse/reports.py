@@ -272,3 +272,13 @@ def query_departments(
     sql = f"""SELECT DISTINCT department FROM {table}
               WHERE department IS NOT NULL AND department <> '' AND {_IN_SCOPE.format(col="region_code")} ORDER BY 1"""
     return [r[0] for r in con.execute(sql, {"scope": scope}).fetchall()]
+
+
+def query_alert_counts(con: duckdb.DuckDBPyConnection, scope: str | None) -> dict[str, int]:
+    """Return how many alerts in scope are firing and acknowledged."""
+    sql = f"""
+        SELECT count(*) FILTER (status = 'firing'), count(*) FILTER (status = 'acknowledged')
+        FROM alerts WHERE status <> 'resolved' AND {_IN_SCOPE.format(col="region_code")}
+    """
+    firing, acknowledged = con.execute(sql, {"scope": scope}).fetchone()
+    return {"firing": firing, "acknowledged": acknowledged}

@@ -34,9 +34,17 @@ COLUMNS = {
 }
 
 
+MAX_CARDS = 24
+
+
 def county_cards(counties: pl.DataFrame) -> list[dbc.Col]:
-    """Return one card per county: quota, spent, progress against target, deadline, projection."""
-    return [
+    """Return one card per county (red first, then the furthest behind), at most MAX_CARDS.
+
+    A national view has thousands of counties; the rest are one filter away, and the page says so.
+    """
+    order = pl.col("level").replace_strict({"red": 0, "yellow": 1, "green": 2}, default=3)
+    shown = counties.sort(order, pl.col("spending_rate").fill_null(0)).head(MAX_CARDS)
+    cards = [
         dbc.Col(dbc.Card(dbc.CardBody([
             html.Div([html.Strong(c["region_name"], className="me-2"), badge(c["level"]),
                       html.Span(f"{c['projects']} 个项目", className="text-muted small")]),
@@ -46,8 +54,20 @@ def county_cards(counties: pl.DataFrame) -> list[dbc.Col]:
             html.Div(f"截止日期 {day(c['deadline'])} · 预计达标 {_projected(c)}", className="small"),
             html.Div(c["reason"], className="small text-muted"),
         ]), className=f"kpi {c['level']} h-100 county-card"), xs=12, md=6, xl=3)
-        for c in counties.iter_rows(named=True)
+        for c in shown.iter_rows(named=True)
     ]  # fmt: skip
+    if counties.height > MAX_CARDS:
+        more = counties.height - MAX_CARDS
+        cards.append(
+            dbc.Col(
+                html.Div(
+                    f"另有 {more} 个县市未列出卡片：请用上方地区筛选查看",
+                    className="text-muted small",
+                ),
+                xs=12,
+            )
+        )
+    return cards
 
 
 def _projected(county: dict) -> str:

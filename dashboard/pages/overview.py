@@ -50,7 +50,9 @@ def layout(**_kwargs):
         subsidies = data.read(reports.query_subsidies, scope)
         levels = data.read(reports.query_fund_levels_by_county, scope)
         counties = data.read(reports.query_bond_counties, scope)
-        alerts = data.read(reports.query_alerts, scope, True, None)
+        alerts = data.read(reports.query_alerts, scope, True, None, 10)
+        firing = data.read(reports.query_alert_counts, scope)["firing"]
+        names = data.region_names()
         evaluation = data.read(reports.query_last_evaluation)
     except data.DataUnavailable as exc:
         return html.Div([header("总览"), message(str(exc))])
@@ -67,17 +69,17 @@ def layout(**_kwargs):
             _card("专项债券", f"{red_counties.height} 个县市红灯",
                   f"共 {counties.height} 个县市，额度 {money(counties['quota_yuan'].sum() if counties.height else 0)}",
                   "red" if red_counties.height else "green"),
-            _card("未处理告警", f"{alerts.filter(pl.col('status') == 'firing').height} 条",
-                  "红灯优先，见下表", "red" if alerts.height else "green"),
+            _card("未处理告警", f"{firing:,} 条", "红灯优先，见下表", "red" if firing else "green"),
         ], className="g-2 mb-2"),
         dbc.Row([
-            dbc.Col(dcc.Graph(id="overview-funds", figure=figures.fund_levels_by_county(levels),
+            dbc.Col(dcc.Graph(id="overview-funds", figure=figures.fund_levels_by_county(
+                figures.roll_up(levels, names, ["red", "yellow", "yellow_bell", "green"])),
                               config={"displayModeBar": False}), md=6),
-            dbc.Col(dcc.Graph(id="overview-bonds", figure=figures.bond_progress(counties),
+            dbc.Col(dcc.Graph(id="overview-bonds", figure=figures.bond_progress(_bond_shares(counties, names)),
                               config={"displayModeBar": False}), md=6),
         ], className="g-2"),
         html.H5("最需关注的告警", className="mt-2"),
-        _alert_list(alerts.head(10)),
+        _alert_list(alerts),
     ], id="overview")  # fmt: skip
 
 
@@ -89,3 +91,17 @@ def _alert_list(alerts: pl.DataFrame):
                            html.Span(row["message"])])
         for row in alerts.iter_rows(named=True)
     ], id="overview-alerts")  # fmt: skip
+
+
+def _bond_shares(counties: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
+    """Return the bond progress per county, or per prefecture/province when there are too many."""
+    if counties.height <= figures.MAX_BARS:
+        return counties
+    rolled = figures.roll_up(
+        counties.with_columns(pl.col("quota_yuan", "spent_yuan").cast(pl.Float64)), names,
+        ["quota_yuan", "spent_yuan"],
+    )  # fmt: skip
+    target = counties["target_rate"].max()
+    return rolled.with_columns(
+        spending_rate=pl.col("spent_yuan") / pl.col("quota_yuan"), target_rate=pl.lit(target)
+    )
