@@ -33,3 +33,4 @@ demo: setup
 bench: setup
 	$(UV) run python -m bench.ingest_bench
 	$(UV) run python -m bench.evaluate_bench
+	$(UV) run python -m bench.dashboard_bench
