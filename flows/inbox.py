@@ -1,5 +1,5 @@
 """The inbox watcher: files waiting in `<inbox>/<kind>/` (browser uploads, or files moved in by
-hand) are ingested, filed under done/ or failed/ with their account, and the rules re-evaluated.
+hand) are ingested, filed under processed/ or rejected/ with their account, and the rules re-evaluated.
 
 `watch` keeps a heartbeat (from a thread, so a long load does not look like a dead watcher) and
 starts the `watch-inbox` flow only when something waits, so an idle inbox adds no flow runs.
@@ -49,7 +49,7 @@ def ingest_waiting(path: Path, kind: str, db: str) -> dict | None:
 
 @task(cache_policy=NONE)
 def file_away(inbox_dir: str, path: str, account: dict) -> str:
-    """Move the processed file to done/ or failed/ beside its account; return where it went."""
+    """Move the processed file to processed/ or rejected/ beside its account; return where it went."""
     return str(inbox.file_away(Path(inbox_dir), Path(path), account))
 
 

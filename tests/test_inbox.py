@@ -76,7 +76,7 @@ def test_accounts_are_read_back_only_by_plain_names(tmp_path):
     inbox.write_account(tmp_path, "20240101-000000-abcdef-a.csv", {"status": "loaded"})
     assert inbox.read_account(tmp_path, "20240101-000000-abcdef-a.csv") == {"status": "loaded"}
     assert inbox.read_account(tmp_path, "waiting.csv") is None
-    for name in (None, "", "../done/x", ".watcher", "done/20240101-000000-abcdef-a.csv"):
+    for name in (None, "", "../processed/x", ".watcher", "processed/20240101-000000-abcdef-a.csv"):
         assert inbox.read_account(tmp_path, name) is None
 
 
@@ -118,8 +118,8 @@ def test_the_watcher_files_each_upload_with_its_account(db, fixture_path, prefec
 
     assert printed == accounts
     assert {a["file"]: a["status"] for a in accounts} == {good: "loaded", bad: "rejected"}
-    assert (folder / "done" / good).read_bytes() == sample.read_bytes()
-    assert (folder / "failed" / bad).exists() and not (folder / "done" / bad).exists()
+    assert (folder / "processed" / good).read_bytes() == sample.read_bytes()
+    assert (folder / "rejected" / bad).exists() and not (folder / "processed" / bad).exists()
     assert inbox.pending_files(folder) == []
     assert (folder / "payments" / ".half.csv.partial").exists()
     assert not (folder / ".watcher").exists()  # cleared when the watcher stopped

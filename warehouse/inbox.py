@@ -3,9 +3,9 @@
 Layout (`inbox` setting, default `inbox/` beside the warehouse):
 
     <inbox>/<kind>/<stored name>        waiting (kinds: cpi, funds, payments, bonds, beneficiaries)
-    <inbox>/done/<stored name>          processed (loaded, partial or duplicate)
-    <inbox>/failed/<stored name>        could not be processed (rejected)
-    <inbox>/done/<stored name>.json     the file's account, whichever folder the file went to
+    <inbox>/processed/<stored name>     processed (loaded, partial or duplicate)
+    <inbox>/rejected/<stored name>      could not be processed (rejected)
+    <inbox>/<processed|rejected>/<stored name>.account.json   its account, beside the file
     <inbox>/.watcher                    heartbeat of the running watcher (JSON)
 
 Every file is written as a dot-file and renamed into place, so the watcher, which skips dot-files,
@@ -24,7 +24,7 @@ from warehouse.errors import WarehouseError
 from warehouse.settings import WarehouseSettings
 
 KINDS = ("cpi", "funds", "payments", "bonds", "beneficiaries")
-DONE, FAILED, HEARTBEAT = "done", "failed", ".watcher"
+DONE, FAILED, HEARTBEAT = "processed", "rejected", ".watcher"
 MAX_NAME_BYTES = 150  # file systems allow 255; the prefix and ".json" need room
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
 
@@ -98,16 +98,17 @@ def _plain_name(name: str | None) -> bool:
     return bool(name) and Path(name).name == name and not name.startswith(".")
 
 
-def _account_path(inbox: Path, stored_name: str) -> Path:
-    return Path(inbox) / DONE / f"{stored_name}.json"
+def _account_path(inbox: Path, stored_name: str, folder: str = DONE) -> Path:
+    return Path(inbox) / folder / f"{stored_name}.account.json"
 
 
 def write_account(inbox: Path, stored_name: str, account: dict) -> Path:
-    """Write the account of a processed file to `<inbox>/done/<stored name>.json`; return it."""
+    """Write the account of a processed file beside it (processed/ or rejected/); return it."""
     if not _plain_name(stored_name):
         raise InboxError(f"不是收件箱里的文件名：{stored_name!r}")
     text = json.dumps(account, ensure_ascii=False, indent=2, default=str)
-    path = _account_path(inbox, stored_name)
+    folder = FAILED if account.get("status") == "rejected" else DONE
+    path = _account_path(inbox, stored_name, folder)
     _write_atomic(path, text.encode())
     return path
 
@@ -116,14 +117,16 @@ def read_account(inbox: Path, stored_name: str | None) -> dict | None:
     """Return the account of a processed file, or None while it waits (or for a bad name)."""
     if not _plain_name(stored_name):
         return None
-    try:
-        return json.loads(_account_path(inbox, stored_name).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
+    for folder in (DONE, FAILED):
+        try:
+            return json.loads(_account_path(inbox, stored_name, folder).read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            continue
+    return None
 
 
 def file_away(inbox: Path, path: Path, account: dict) -> Path:
-    """Move a processed file to done/ (failed/ if rejected), write its account; return the move."""
+    """Move a processed file to processed/ (rejected/ if rejected), its account beside it."""
     target = Path(inbox) / (FAILED if account["status"] == "rejected" else DONE) / Path(path).name
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(path, target)
