@@ -42,11 +42,6 @@ class User(UserMixin):
         return self.role in ACT
 
 
-def hash_password(password: str) -> str:
-    """Return a strong salted hash of `password`."""
-    return generate_password_hash(password, method="scrypt")
-
-
 def secret_key(db: Path) -> str:
     """Return the session secret (env var, else a per-installation random key file)."""
     if key := os.environ.get("POLICY_MONITOR_SECRET_KEY"):

@@ -19,6 +19,20 @@ class FlowSettings(BaseSettings):
             "is added by adding a file."
         ),
     )
+    inbox_every: int = Field(
+        60, ge=1, description="Seconds between two looks at the inbox by `policy-monitor serve`."
+    )
+    cpi_portal: bool = Field(
+        False,
+        description=(
+            "Fetch the national CPI from the NBS data portal into the inbox (flow "
+            "`fetch-national-cpi`); off by default, files put in the inbox stay the default path."
+        ),
+    )
+    cpi_portal_url: str = Field(
+        "https://data.stats.gov.cn/easyquery.htm",
+        description="Query address of the NBS data portal used by `fetch-national-cpi`.",
+    )
     as_of: date | None = Field(
         None,
         description=(

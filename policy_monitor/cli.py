@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from policy_monitor import cli_admin, cli_triggers, cli_watch
+from policy_monitor import cli_admin, cli_report, cli_service, cli_triggers, cli_watch
 from warehouse.errors import WarehouseError
 from warehouse.settings import WarehouseSettings
 
@@ -149,6 +149,9 @@ for _command in cli_triggers.COMMANDS:
 app.add_typer(cli_admin.users, name="user")
 app.command()(cli_admin.dashboard)
 app.command()(cli_watch.watch)
+app.command()(cli_report.report)
+app.command()(cli_service.demo)
+app.command()(cli_service.serve)
 
 
 def main() -> None:

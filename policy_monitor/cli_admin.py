@@ -28,8 +28,7 @@ def user_add(
     region: Annotated[str | None, typer.Option(help="Region code (required for county)")] = None,
 ) -> None:
     """Create or replace a user; the password is prompted (or read from standard input)."""
-    from dashboard.auth import hash_password
-    from warehouse.appstate import UserError, add_user, open_state
+    from warehouse.appstate import UserError, add_user, hash_password, open_state
 
     password = _password()
     try:

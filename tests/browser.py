@@ -10,11 +10,10 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from dashboard.auth import hash_password
 from flows.evaluate import run_evaluation
 from flows.rule_files import load_rules
 from tests.helpers import load_file
-from warehouse.appstate import add_user, open_state
+from warehouse.appstate import add_user, hash_password, open_state
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"

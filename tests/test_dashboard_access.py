@@ -9,13 +9,19 @@ from pathlib import Path
 import pytest
 
 from dashboard.app import create_app
-from dashboard.auth import hash_password
 from flows.evaluate import run_evaluation
 from flows.rule_files import load_rules
 from tests.helpers import count, load_file
 from warehouse import reports
 from warehouse.actions import apply_now
-from warehouse.appstate import add_user, find_user, open_state, pending_actions, queue_action
+from warehouse.appstate import (
+    add_user,
+    find_user,
+    hash_password,
+    open_state,
+    pending_actions,
+    queue_action,
+)
 from warehouse.replica import read_connection, replica_path
 
 AS_OF = date(2022, 9, 30)

@@ -161,3 +161,46 @@ def _event(con, alert_id, rule_id, subject, now, from_status, to_status, level, 
         "SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM alert_events",
         [alert_id, rule_id, subject, now, from_status, to_status, level, level, by, note],
     )
+
+
+SYSTEM = "system.flow_failure"
+
+
+def raise_system_alert(
+    con: duckdb.DuckDBPyConnection, subject: str, message: str, now: datetime
+) -> int:
+    """Open (or keep open) an alert about the service itself, e.g. a scheduled run that failed.
+
+    It is queued for notification like any other alert and closes when the run next succeeds.
+    """
+    found = con.execute(
+        "SELECT alert_id FROM alerts WHERE rule_id = ? AND subject = ? AND status <> 'resolved'",
+        [SYSTEM, subject],
+    ).fetchone()
+    if found:
+        con.execute("UPDATE alerts SET message = ? WHERE alert_id = ?", [message, found[0]])
+        return found[0]
+    alert_id = con.execute("SELECT coalesce(max(alert_id), 0) + 1 FROM alerts").fetchone()[0]
+    con.execute(
+        "INSERT INTO alerts (alert_id, rule_id, subject, kind, region_code, level, status, message, "
+        "opened_at, opened_as_of) VALUES (?, ?, ?, 'system', '000000', 'red', 'firing', ?, ?, ?)",
+        [alert_id, SYSTEM, subject, message, now, now.date()],
+    )
+    _event(con, alert_id, SYSTEM, subject, now, None, "firing", "red", "system", message)
+    con.execute(
+        "INSERT INTO notifications (event_id, alert_id, created_at, status) "
+        "SELECT max(event_id), ?, ?, 'pending' FROM alert_events WHERE alert_id = ?",
+        [alert_id, now, alert_id],
+    )
+    return alert_id
+
+
+def clear_system_alert(con: duckdb.DuckDBPyConnection, subject: str, now: datetime) -> bool:
+    """Resolve the open service alert of `subject`, if any; return whether one was open."""
+    found = con.execute(
+        "SELECT alert_id FROM alerts WHERE rule_id = ? AND subject = ? AND status <> 'resolved'",
+        [SYSTEM, subject],
+    ).fetchone()
+    if found:
+        resolve(con, found[0], "system", "再次运行成功", now)
+    return found is not None

@@ -35,6 +35,13 @@ CREATE TABLE IF NOT EXISTS actions (
 """
 
 
+def hash_password(password: str) -> str:
+    """Return a strong salted hash of `password` (scrypt)."""
+    from werkzeug.security import generate_password_hash
+
+    return generate_password_hash(password, method="scrypt")
+
+
 class UserError(ValueError):
     """A user cannot be created or found as asked."""
 

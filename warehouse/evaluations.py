@@ -22,7 +22,7 @@ FINDINGS_TABLES = {
 _OPEN_ALERTS = """
     SELECT alert_id, rule_id, subject, kind, region_code, level, status, message, opened_at,
            opened_as_of, resolved_at, red_since, escalation_step, step_on
-    FROM alerts WHERE status <> 'resolved'
+    FROM alerts WHERE status <> 'resolved' AND NOT starts_with(rule_id, 'system.')
 """
 
 _UPSERT_ALERTS = """

@@ -46,3 +46,19 @@ def query_quarantine(con: duckdb.DuckDBPyConnection, ingest_id: int | None = Non
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def latest_national_cpi_month(
+    db: Path, indicators: tuple[str, ...] = ("cpi", "food")
+) -> str | None:
+    """Return the newest month (YYYY-MM) with a national year-on-year value for every indicator."""
+    if not db.exists():
+        return None
+    with connect(db, read_only=True) as con:
+        return con.execute(
+            "SELECT strftime(max(period), '%Y-%m') FROM ("
+            "SELECT period FROM cpi_current WHERE region_code = '000000' AND measure = 'yoy' "
+            "AND indicator IN (SELECT unnest($indicators)) GROUP BY period "
+            "HAVING count(DISTINCT indicator) = len($indicators))",
+            {"indicators": list(indicators)},
+        ).fetchone()[0]

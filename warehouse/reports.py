@@ -282,3 +282,16 @@ def query_alert_counts(con: duckdb.DuckDBPyConnection, scope: str | None) -> dic
     """
     firing, acknowledged = con.execute(sql, {"scope": scope}).fetchone()
     return {"firing": firing, "acknowledged": acknowledged}
+
+
+def query_open_escalations(con: duckdb.DuckDBPyConnection, scope: str | None) -> pl.DataFrame:
+    """Return open alerts that reached a step (告知 → 移交问题线索), highest step first."""
+    sql = f"""
+        SELECT a.alert_id, a.kind, a.region_code, a.subject, a.level, a.status,
+               a.escalation_step, s.step_name, s.step_on
+        FROM alerts a
+        JOIN escalations s ON s.alert_id = a.alert_id AND s.escalation_step = a.escalation_step
+        WHERE a.status <> 'resolved' AND {_IN_SCOPE.format(col="a.region_code")}
+        ORDER BY a.escalation_step DESC, s.step_on, a.region_code, a.subject
+    """
+    return _frame(con, sql, {"scope": scope})
