@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from policy_monitor import cli_admin, cli_report, cli_service, cli_triggers, cli_watch
+from policy_monitor import (
+    cli_admin,
+    cli_notify,
+    cli_report,
+    cli_service,
+    cli_triggers,
+    cli_watch,
+)
 from warehouse.errors import WarehouseError
 from warehouse.settings import WarehouseSettings
 
@@ -152,6 +159,7 @@ app.command()(cli_watch.watch)
 app.command()(cli_report.report)
 app.command()(cli_service.demo)
 app.command()(cli_service.serve)
+app.command()(cli_notify.notify)
 
 
 def main() -> None:

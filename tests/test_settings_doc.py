@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from flows.notify import NotifySettings
 from flows.settings import FlowSettings
 from warehouse.settings import WarehouseSettings
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-SETTINGS = [WarehouseSettings, FlowSettings]
+SETTINGS = [WarehouseSettings, FlowSettings, NotifySettings]
 
 
 @pytest.mark.parametrize(

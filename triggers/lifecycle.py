@@ -142,6 +142,7 @@ def transition(
         old_status=pl.col("status"),
         old_level=pl.col("level"),
         old_message=pl.col("message"),
+        old_step=pl.col("escalation_step").fill_null(0),
     ).with_columns(
         status=status,
         level=level,
@@ -185,6 +186,7 @@ def _events(changed: pl.DataFrame, as_of: date, now: datetime) -> pl.DataFrame:
         pl.col("old_status").is_null()
         | (pl.col("status") != pl.col("old_status"))
         | (pl.col("level") != pl.col("old_level"))
+        | (pl.col("escalation_step") != pl.col("old_step"))
     )
     note = (
         pl.when(pl.col("old_status").is_null()).then(pl.lit("新告警"))
@@ -192,7 +194,8 @@ def _events(changed: pl.DataFrame, as_of: date, now: datetime) -> pl.DataFrame:
         .then(pl.lit("规则已删除或停用，告警关闭"))
         .when(pl.col("status") == "resolved").then(pl.lit("条件已解除，自动恢复"))
         .when(pl.col("status") != pl.col("old_status")).then(pl.lit("级别升高，重新告警"))
-        .otherwise(pl.lit("级别变化"))
+        .when(pl.col("level") != pl.col("old_level")).then(pl.lit("级别变化"))
+        .otherwise(pl.lit("督办升级"))
     )  # fmt: skip
     return moved.select(
         "alert_id",

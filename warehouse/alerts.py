@@ -6,6 +6,7 @@ import duckdb
 
 from warehouse.errors import AlertNotFound, AlertStateError
 from warehouse.findings import rows_of
+from warehouse.notifications import enqueue_notifications
 
 _ALERTS = """
     SELECT a.alert_id AS id, a.rule_id, a.subject, a.kind, a.region_code, a.level, a.status,
@@ -161,6 +162,8 @@ def _event(con, alert_id, rule_id, subject, now, from_status, to_status, level, 
         "SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM alert_events",
         [alert_id, rule_id, subject, now, from_status, to_status, level, level, by, note],
     )
+    (event_id,) = con.execute("SELECT max(event_id) FROM alert_events").fetchone()
+    enqueue_notifications(con, event_id, now)  # a person's change is notified like the others
 
 
 SYSTEM = "system.flow_failure"
@@ -187,11 +190,6 @@ def raise_system_alert(
         [alert_id, SYSTEM, subject, message, now, now.date()],
     )
     _event(con, alert_id, SYSTEM, subject, now, None, "firing", "red", "system", message)
-    con.execute(
-        "INSERT INTO notifications (event_id, alert_id, created_at, status) "
-        "SELECT max(event_id), ?, ?, 'pending' FROM alert_events WHERE alert_id = ?",
-        [alert_id, now, alert_id],
-    )
     return alert_id
 
 

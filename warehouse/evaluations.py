@@ -11,6 +11,8 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
+from warehouse.notifications import enqueue_notifications
+
 FINDINGS_TABLES = {
     "subsidies": "subsidy_findings",
     "warnings": "fund_warnings",
@@ -37,23 +39,6 @@ _INSERT_EVENTS = """
     INSERT INTO alert_events BY NAME
     SELECT * EXCLUDE (n), $first + n AS event_id
     FROM (SELECT *, row_number() OVER () - 1 AS n FROM new_events)
-"""
-
-# An event's notification waits in the outbox unless an active silence matches it.
-_OUTBOX = """
-    INSERT INTO notifications (event_id, alert_id, created_at, status, silence_id)
-    SELECT e.event_id, e.alert_id, $now,
-           CASE WHEN min(s.silence_id) IS NULL THEN 'pending' ELSE 'silenced' END,
-           min(s.silence_id)
-    FROM alert_events e
-    JOIN alerts a USING (alert_id)
-    LEFT JOIN silences s
-      ON s.created_at <= $now AND $now < s.expires_at
-     AND (s.rule_id IS NULL OR s.rule_id = e.rule_id)
-     AND (s.subject_prefix IS NULL OR starts_with(e.subject, s.subject_prefix))
-     AND (s.region_prefix IS NULL OR starts_with(a.region_code, s.region_prefix))
-    WHERE e.event_id >= $first
-    GROUP BY e.event_id, e.alert_id
 """
 
 
@@ -129,7 +114,7 @@ def _store_alerts(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -> N
         first = _next_id(con, "alert_events", "event_id")
         con.register("new_events", record.events)
         con.execute(_INSERT_EVENTS, {"first": first})
-        con.execute(_OUTBOX, {"first": first, "now": record.finished_at})
+        enqueue_notifications(con, first, record.finished_at)
     if record.escalations.height:
         con.register("new_escalations", record.escalations)
         con.execute("INSERT INTO escalations BY NAME SELECT * FROM new_escalations")
