@@ -63,6 +63,8 @@ def watch_inbox(db: str, inbox_dir: str) -> list[dict]:
     for kind, paths in by_kind.items():
         batch = []
         for path in paths:
+            if not path.exists():  # taken by another watcher run meanwhile
+                continue
             if (account := ingest_waiting(path, kind, db)) is not None:
                 file_away(inbox_dir, str(path), account)
                 batch.append(account)

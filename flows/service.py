@@ -74,11 +74,11 @@ def deployments(db: Path, settings: FlowSettings | None = None) -> list:
     params = {"db": str(db)}
     items = [
         scheduled_inbox.to_deployment(
-            "inbox", parameters=params,
+            "inbox", parameters=params, concurrency_limit=1,  # one run at a time takes the files
             schedules=[Interval(timedelta(seconds=settings.inbox_every), timezone=TIMEZONE)],
         ),
         scheduled_evaluation.to_deployment(
-            "every-morning", parameters=params, schedules=[Cron("30 7 * * *", timezone=TIMEZONE)],
+            "every-morning", parameters=params, concurrency_limit=1, schedules=[Cron("30 7 * * *", timezone=TIMEZONE)],
         ),
     ]  # fmt: skip
     items += _optional_deployments(db, settings)
