@@ -8,6 +8,7 @@ flow next succeeds.
 """
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -132,6 +133,8 @@ def run_service(db: Path, prefect_port: int = 4200, on_ready=None) -> None:
     server, url = None, os.environ.get("PREFECT_API_URL")
     if not url:
         server, url = start_prefect_server(db.parent / "prefect", prefect_port)
+    # a service manager stops us with SIGTERM: unwind, so the Prefect server stops with us
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         if on_ready is not None:
             on_ready(url)
