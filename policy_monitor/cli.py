@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import sys
 from datetime import date
 from pathlib import Path
@@ -164,6 +165,9 @@ app.command()(cli_notify.notify)
 
 def main() -> None:
     """Console entry point: run the app and turn warehouse errors into one clear line."""
+    # SIGTERM (a service manager, a test) unwinds like Ctrl+C, so the temporary Prefect server
+    # and the dashboard's threads stop with the command instead of outliving it
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         app()
     except WarehouseError as exc:
