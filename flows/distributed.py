@@ -1,6 +1,6 @@
 """Evaluate the rules on a Dask cluster through Prefect: one task per province, then one merge.
 
-`evaluate_distributed(rules, frames, as_of, address=None, workers=2)` returns the same
+`evaluate_distributed(rules, frames, as_of, address=None, workers=2, level=2)` returns the same
 `Evaluation` as `triggers.engine.evaluate_rules(rules, frames, as_of)`; `partition` (pure) says
 which rows and rules go to which task, `merge` (pure) puts the tasks' findings back together.
 A partition is named by the first `level` digits of region codes: 2 = province (the default,
@@ -18,9 +18,10 @@ How the work is split, and why the merged findings equal the local ones:
 - A price_subsidy rule gives one row per month for its whole jurisdiction, from the CPI of its
   fallback chain and the counts of every region under it. A rule whose jurisdiction lies inside
   one partition (a province, or anything under one) runs only there: that partition holds all
-  of the jurisdiction's beneficiary and standard rows, and every partition gets the whole CPI
-  frame (small). Rules of wider jurisdictions (000000; a province when level is 4) run once,
-  in partition "whole", on the whole frames; they are few and cheap.
+  of the jurisdiction's beneficiary and standard rows, and the CPI rows of the regions in its
+  rules' fallback chains (the only CPI rows a rule reads). Rules of wider jurisdictions
+  (000000; a province when level is 4) run once, in partition "whole", on the whole
+  beneficiary and standard frames; they are few and cheap.
   A price rule that overrides a partition's rule is evaluated there too, so the months it
   replaces drop out as they do locally; its own findings there are discarded.
 - A rule that fails in any partition is unhealthy with that partition's error and no findings,

@@ -4,14 +4,17 @@ It runs after each ingest and on demand (`policy-monitor evaluate`). The warehou
 to read the inputs and, at the end, to write the results in one transaction.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from flows.distributed import evaluate_distributed
 from flows.rule_files import load_rules
 from flows.settings import FlowSettings
 from triggers.alerting import SUBJECTS, alert_candidates
@@ -61,13 +64,18 @@ class Summary:
         }
 
 
-def run_evaluation(db: Path, as_of: date, rules: list, cause: str = "manual") -> Summary:
-    """Evaluate every rule against the warehouse on `as_of` and store the results."""
+def run_evaluation(
+    db: Path, as_of: date, rules: list, cause: str = "manual", evaluate: Callable = evaluate_rules
+) -> Summary:
+    """Evaluate every rule against the warehouse on `as_of` and store the results.
+
+    `evaluate` is `evaluate_rules` (in this process) or `evaluate_distributed` with a cluster.
+    """
     started = datetime.now(UTC)
     with connect(db) as con:
         apply_actions(con, db)  # acknowledgments queued while the warehouse was busy
         frames = query_trigger_inputs(con, as_of)
-        evaluation = evaluate_rules(rules, frames, as_of)
+        evaluation = evaluate(rules, frames, as_of)
         step = transition(
             query_open_alerts(con),
             alert_candidates(evaluation.findings, as_of),
@@ -127,7 +135,9 @@ def read_rules(rules_dir: str | None) -> list:
 @task(cache_policy=NONE)
 def evaluate_and_store(db: str, as_of: date, rules: list, cause: str) -> dict:
     """Evaluate the rules, apply alert transitions, store everything; return the summary."""
-    summary = run_evaluation(Path(db), as_of, rules, cause)
+    address = FlowSettings().dask_address
+    evaluate = partial(evaluate_distributed, address=address) if address else evaluate_rules
+    summary = run_evaluation(Path(db), as_of, rules, cause, evaluate)
     for bad in summary.unhealthy:
         get_run_logger().warning("rule %s is unhealthy: %s", bad["rule_id"], bad["error"])
     return summary.to_dict()

@@ -33,6 +33,13 @@ class FlowSettings(BaseSettings):
         "https://data.stats.gov.cn/easyquery.htm",
         description="Query address of the NBS data portal used by `fetch-national-cpi`.",
     )
+    dask_address: str | None = Field(
+        None,
+        description=(
+            "Dask scheduler (`tcp://host:8786`) on which `evaluate` runs the rules per province "
+            "(docs/scaling.md); unset, they run in-process."
+        ),
+    )
     as_of: date | None = Field(
         None,
         description=(

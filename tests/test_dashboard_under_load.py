@@ -54,8 +54,9 @@ def test_pages_answer_during_a_five_million_row_load(samples, tmp_path):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         log_in(page, url, "staff")
+        output = (tmp_path / "loader.log").open("w+")
         loader = subprocess.Popen([sys.executable, "-c", LOADER, str(db), str(big)],
-                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+                                  stdout=output, stderr=subprocess.STDOUT, text=True)  # fmt: skip
         deadline = time.monotonic() + 30
         while not _writer_active(db):
             assert loader.poll() is None and time.monotonic() < deadline, "the load never started"
@@ -84,7 +85,8 @@ def test_pages_answer_during_a_five_million_row_load(samples, tmp_path):
         still_loading = _writer_active(db)
         shot(page, "during-load-acknowledged")
         assert loader.wait(timeout=300) == 0
-        output = loader.stdout.read()
+        output.seek(0)
+        output = output.read()
         _, status, loaded = next(
             line for line in output.splitlines() if line.startswith("RESULT")
         ).split()

@@ -269,8 +269,23 @@ def test_a_dask_cluster_through_prefect_gives_the_local_findings(prefect_harness
     as_of = date(2022, 10, 31)
     frames = _frames(as_of)
     local = evaluate_rules(RULES, frames, as_of)
-    with Client(cluster) as client, get_task_stream(client) as stream:
+    with Client(cluster, set_as_default=False) as client, get_task_stream(client) as stream:
         distributed = evaluate_distributed(RULES, frames, as_of, address=cluster.scheduler_address)
     _assert_same(local, distributed)
     assert len(stream.data) == len(partition(RULES, frames))  # one Dask task per partition
     assert len({t["worker"] for t in stream.data}) == 2  # spread over both worker processes
+    assert sorted(_prefect_task_runs("evaluate-")) == sorted(
+        f"evaluate-{p.key}" for p in partition(RULES, frames)
+    )
+
+
+def _prefect_task_runs(prefix: str) -> list[str]:
+    """Return the names of the completed task runs the Prefect API holds that start with prefix."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+    from prefect.client.schemas.sorting import TaskRunSort
+
+    named = TaskRunFilter(name=TaskRunFilterName(like_=prefix))
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(task_run_filter=named, sort=TaskRunSort.NAME_ASC, limit=200)
+    return [r.name for r in runs if r.name.startswith(prefix) and r.state.is_completed()]

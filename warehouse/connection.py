@@ -68,6 +68,9 @@ def open_connection(
     con = _open(db, read_only, wait_seconds)
     if memory_limit:
         con.execute("SET memory_limit = ?", [memory_limit])
+    # DuckDB draws a progress bar on stdout for long queries: it would corrupt `--json` output
+    # and fill the pipe of a process whose output nobody reads until it ends
+    con.execute("SET enable_progress_bar = false")
     con.execute(_MACROS)
     if not read_only:
         migrations.migrate(con)

@@ -71,6 +71,7 @@ _BONDS = """
     WHERE as_of <= $as_of
     WINDOW w AS (PARTITION BY region_code, project ORDER BY as_of DESC)
     QUALIFY row_number() OVER w = 1
+    ORDER BY region_code, project  -- county totals sum floats: a fixed order repeats them exactly
 """
 
 QUERIES = {
