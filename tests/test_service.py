@@ -94,11 +94,13 @@ def test_a_file_in_the_inbox_is_processed_by_the_scheduled_service(tmp_path, sam
             assert time.monotonic() - dropped < 180, log.read_text(encoding="utf-8")
             time.sleep(1)
         replica = db.with_name("warehouse.read.duckdb")
+        red = 0
         while True:  # the alert shows once the evaluation after the ingest has published it
-            with duckdb.connect(str(replica), read_only=True) as con:
-                red = con.execute(
-                    "SELECT count(*) FROM alerts WHERE kind = 'bond_deadline'"
-                ).fetchone()[0]
+            if replica.exists():
+                with duckdb.connect(str(replica), read_only=True) as con:
+                    red = con.execute(
+                        "SELECT count(*) FROM alerts WHERE kind = 'bond_deadline'"
+                    ).fetchone()[0]
             if red or time.monotonic() - dropped > 180:
                 break
             time.sleep(1)
