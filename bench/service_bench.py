@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _timed(command: list[str], cwd: Path) -> float:
     # as on a fresh shell: not inside this checkout's `uv run` environment
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV" and not k.startswith("UV_")}
+    env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if ".venv" not in p)
     started = time.monotonic()
     subprocess.run(command, cwd=cwd, check=True, capture_output=True, env=env)
     return time.monotonic() - started
