@@ -33,15 +33,8 @@ def expected_month(as_of: date) -> str:
 
 
 def newest_in_warehouse(db: Path) -> str | None:
-    """Return the newest national CPI month ('YYYY-MM') in the warehouse, if any.
-
-    Until `warehouse.queries.latest_national_cpi_month` exists, this falls back to the newest
-    CPI month of any region (`queries.status`).
-    """
-    latest = getattr(queries, "latest_national_cpi_month", None)
-    if latest is not None:
-        return latest(db)
-    return queries.status(db)["datasets"]["cpi"]["latest"]
+    """Return the newest national CPI month ('YYYY-MM') in the warehouse, if any."""
+    return queries.latest_national_cpi_month(db)
 
 
 @task(cache_policy=NONE, retries=6, retry_delay_seconds=RETRY_DELAYS)
@@ -54,11 +47,6 @@ def fetch_task(base_url: str, months: int, expect: str) -> nbs_portal.PortalIndi
 def save_task(inbox_dir: str, indices: nbs_portal.PortalIndices) -> str:
     """Write the indices into `<inbox>/cpi/` as an NBS export; return the stored name."""
     return nbs_portal.save_to_inbox(Path(inbox_dir), indices)
-
-
-def _setting(name: str, default):
-    # FlowSettings gains `cpi_portal` / `cpi_portal_url`; until then the defaults apply
-    return getattr(FlowSettings(), name, default)
 
 
 @flow(name="fetch-national-cpi", flow_run_name="fetch-national-cpi", validate_parameters=False)
@@ -77,7 +65,8 @@ def fetch_national_cpi(
     warehouse already has the month; no file) or `saved` (with the stored file name).
     """
     logger = get_run_logger()
-    if not (_setting("cpi_portal", False) if enabled is None else enabled):
+    flow_settings = FlowSettings()
+    if not (flow_settings.cpi_portal if enabled is None else enabled):
         logger.info("CPI portal fetch is off (POLICY_MONITOR_CPI_PORTAL)")
         return {"status": "disabled"}
     settings = WarehouseSettings()
@@ -87,7 +76,7 @@ def fetch_national_cpi(
     if have and have >= expect:
         logger.info("warehouse already has national CPI for %s (newest %s)", expect, have)
         return {"status": "current", "expected": expect, "newest": have}
-    url = base_url or _setting("cpi_portal_url", nbs_portal.BASE_URL)
+    url = base_url or flow_settings.cpi_portal_url
     indices = fetch_task(url, months, expect)
     newest = indices.months[0]
     if have and have >= newest:
