@@ -7,9 +7,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from flows.samples._common import COUNTY_NAMES
-from flows.samples.direct_funds import FUND_TYPES as SAMPLE_FUND_TYPES
-from flows.samples.payments import HEADER as SAMPLE_PAYMENT_HEADER
+from samples._common import COUNTY_NAMES
+from samples.direct_funds import FUND_TYPES as SAMPLE_FUND_TYPES
+from samples.payments import HEADER as SAMPLE_PAYMENT_HEADER
 
 SEED = 20220630
 AS_OF = date(2022, 6, 30)

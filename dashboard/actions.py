@@ -1,8 +1,9 @@
 """What staff do to alerts from the dashboard: queued in the state store, applied when possible."""
 
+from appstate.queue import action_result, queue_action
+from appstate.store import open_state
 from dashboard import data
 from warehouse.actions import apply_now
-from warehouse.appstate import action_result, open_state, queue_action
 
 
 class NotAllowed(PermissionError):

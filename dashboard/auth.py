@@ -14,7 +14,8 @@ import flask
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from warehouse.appstate import find_user, open_state
+from appstate.store import open_state
+from appstate.users import find_user
 
 READ_ALL = {"leader", "staff", "admin"}
 ACT = {"staff", "admin"}

@@ -10,11 +10,12 @@ from pathlib import Path
 
 from prefect import flow
 
+from appstate.store import open_state
+from appstate.users import add_user, hash_password
 from flows.evaluate import evaluate_flow
 from flows.ingest import INGEST_FLOWS
-from flows.samples import write_sample_data
+from samples import write_sample_data
 from triggers.calendar import end_of_month
-from warehouse.appstate import add_user, hash_password, open_state
 
 # pattern of sample file names → ingest kind, in the order a bureau would load them
 ORDER = (

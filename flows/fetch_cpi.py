@@ -14,11 +14,11 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from appstate.inbox import inbox_path
 from flows.evaluate import today
 from flows.settings import FlowSettings
 from flows.sources import nbs_portal
 from warehouse import queries
-from warehouse.inbox import inbox_path
 from warehouse.settings import WarehouseSettings
 
 RELEASE_DAY = 9  # the month's CPI is expected from this day of the next month
@@ -69,8 +69,7 @@ def fetch_national_cpi(
     if not (flow_settings.cpi_portal if enabled is None else enabled):
         logger.info("CPI portal fetch is off (POLICY_MONITOR_CPI_PORTAL)")
         return {"status": "disabled"}
-    settings = WarehouseSettings()
-    db_path = Path(db) if db else settings.db
+    db_path = Path(db) if db else WarehouseSettings().db
     expect = expected_month(as_of or today())
     have = newest_in_warehouse(db_path)
     if have and have >= expect:
@@ -81,7 +80,7 @@ def fetch_national_cpi(
     newest = indices.months[0]
     if have and have >= newest:
         return {"status": "current", "expected": expect, "newest": have}
-    folder = inbox_dir or str(inbox_path(db_path, settings))
+    folder = inbox_dir or str(inbox_path(db_path))
     stored = save_task(folder, indices)
     logger.info("national CPI up to %s saved to the inbox as %s", newest, stored)
     return {

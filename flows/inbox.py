@@ -14,11 +14,10 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
+from appstate import inbox
 from flows.ingest import INGEST_FLOWS, evaluate_after_ingest
-from warehouse import inbox
 from warehouse.errors import WarehouseBusy
 from warehouse.loads import Account
-from warehouse.settings import WarehouseSettings
 
 
 def ingest_waiting(path: Path, kind: str, db: str) -> dict | None:
@@ -93,7 +92,7 @@ def watch(
     Returns the accounts of the files processed; `on_account` gets each when its round ends.
     Raises inbox.InboxError if another watcher of the same inbox is running.
     """
-    folder = Path(inbox_dir) if inbox_dir else inbox.inbox_path(Path(db), WarehouseSettings())
+    folder = Path(inbox_dir) if inbox_dir else inbox.inbox_path(Path(db))
     if other := inbox.other_watcher(folder):
         raise inbox.InboxError(
             f"收件箱 {folder} 已有导入服务在运行（{other.get('host')} 进程 {other.get('pid')}）"

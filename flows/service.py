@@ -20,10 +20,10 @@ from prefect import flow, serve
 from prefect.schedules import Cron, Interval
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
+from appstate import inbox
 from flows.evaluate import evaluate_flow
 from flows.inbox import watch_inbox
 from flows.settings import FlowSettings
-from warehouse import inbox
 from warehouse.alerts import clear_system_alert, raise_system_alert
 from warehouse.connection import connect
 from warehouse.replica import publish

@@ -1,10 +1,8 @@
 """The `policy-monitor` command: the one module that may import both flows and dashboard."""
 
 import json
-import os
 import signal
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +16,7 @@ from policy_monitor import (
     cli_triggers,
     cli_watch,
 )
+from policy_monitor.cli_common import parse_date, print_account, quiet_prefect
 from warehouse.errors import WarehouseError
 from warehouse.settings import WarehouseSettings
 
@@ -27,7 +26,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 KIND_HELP = "cpi | funds | payments | bonds | beneficiaries"
-STATUS_WORDS = {"loaded": "已导入", "partial": "部分导入", "rejected": "拒收", "duplicate": "重复"}
 
 
 @app.callback()
@@ -44,37 +42,6 @@ def main_options(
     ctx.obj = {"db": db or WarehouseSettings().db}
 
 
-def _quiet_prefect() -> None:
-    # Flow logs go to Prefect's own store; the terminal shows the account of each file.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    # A first run on a new machine sets up Prefect's database before its temporary server
-    # answers; on 2 cores that has taken longer than Prefect's default 20 s (bench/README.md).
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-
-
-def _print_account(account: dict) -> None:
-    word = STATUS_WORDS.get(account["status"], account["status"])
-    line = (
-        f"[{word}] {account['file']} ({account['kind']}): 读取 {account['rows_read']} 行，"
-        f"导入 {account['rows_loaded']}，隔离 {account['rows_quarantined']}，"
-        f"跳过 {account['rows_skipped']}"
-    )
-    typer.echo(line if account["status"] != "rejected" else f"[{word}] {account['file']}")
-    if account.get("message"):
-        typer.echo(f"    {account['message']}")
-    for error in account["errors"][:20]:
-        where = f"第 {error['row']} 行" if error.get("row") else ""
-        column = f"「{error['column']}」" if error.get("column") else ""
-        if account["status"] != "rejected":
-            typer.echo(f"    {account['file']} {where}{column}：{error['message']}")
-    if account["errors_total"] > 20:
-        typer.echo(f"    …共 {account['errors_total']} 处问题，见 quarantine 表")
-    for warning in account.get("warnings") or []:
-        typer.echo(f"    注意：{warning}")
-
-
 @app.command()
 def ingest(
     ctx: typer.Context,
@@ -88,7 +55,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Load source files; exit 0 all loaded, 1 rows quarantined, 2 a file rejected."""
-    _quiet_prefect()
+    quiet_prefect()
     from flows.ingest import INGEST_FLOWS, evaluate_after_ingest
 
     if kind not in INGEST_FLOWS:
@@ -100,27 +67,18 @@ def ingest(
     accounts = INGEST_FLOWS[kind](
         paths=[str(p) for p in paths],
         db=str(ctx.obj["db"]),
-        as_of=_date(as_of, "--as-of"),
-        period=_date(f"{period}-01" if period else None, "--period"),
-        published_on=_date(published_on, "--published-on"),
+        as_of=parse_date(as_of, "--as-of"),
+        period=parse_date(f"{period}-01" if period else None, "--period"),
+        published_on=parse_date(published_on, "--published-on"),
     )
     evaluate_after_ingest(accounts, str(ctx.obj["db"]), kind)
     if as_json:
         typer.echo(json.dumps(accounts, ensure_ascii=False, indent=2, default=str))
     else:
         for account in accounts:
-            _print_account(account)
+            print_account(account)
     statuses = {a["status"] for a in accounts}
     raise typer.Exit(2 if "rejected" in statuses else 1 if "partial" in statuses else 0)
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{option} expects YYYY-MM-DD, got {text!r}") from exc
 
 
 @app.command()
@@ -146,7 +104,7 @@ def sample_data(
     year: Annotated[int, typer.Option(help="Year of the example data")] = 2022,
 ) -> None:
     """Write a year of realistic example source files for one prefecture."""
-    from flows.samples import write_sample_data
+    from samples import write_sample_data
 
     written = write_sample_data(directory, year=year)
     typer.echo(f"已写入 {len(written)} 个示例文件到 {directory}")

@@ -28,7 +28,9 @@ def user_add(
     region: Annotated[str | None, typer.Option(help="Region code (required for county)")] = None,
 ) -> None:
     """Create or replace a user; the password is prompted (or read from standard input)."""
-    from warehouse.appstate import UserError, add_user, hash_password, open_state
+    from appstate.errors import UserError
+    from appstate.store import open_state
+    from appstate.users import add_user, hash_password
 
     password = _password()
     try:
@@ -43,7 +45,8 @@ def user_add(
 @users.command("list")
 def user_list(ctx: typer.Context) -> None:
     """List users and their roles."""
-    from warehouse.appstate import list_users, open_state
+    from appstate.store import open_state
+    from appstate.users import list_users
 
     with open_state(Path(ctx.obj["db"])) as con:
         for row in list_users(con):

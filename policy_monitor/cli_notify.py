@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from policy_monitor.output import echo_json
+from policy_monitor.cli_common import echo_json
 
 
 def notify(
@@ -17,11 +17,11 @@ def notify(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON report")] = False,
 ) -> None:
     """Send each new alert change once to every channel that wants it; exit 1 if a channel failed."""
-    from policy_monitor.cli import _quiet_prefect
+    from policy_monitor.cli_common import quiet_prefect
 
     # a channel that is down is reported below; Prefect would print its task's traceback too
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
-    _quiet_prefect()
+    quiet_prefect()
     from flows.notify import digest_flow, load_notify_config, notify_flow
     from flows.notify_channels import NotifyConfigError
     from triggers.rules import RuleError

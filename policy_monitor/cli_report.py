@@ -27,7 +27,7 @@ def report(
 
     It reads the published replica, so it works while a load runs. The figures are those of the latest evaluation; --month labels the brief and selects the price index shown (the brief for 2022-09 shows the August index, published in September). Prints the path written.
     """
-    from dashboard.brief import BriefUnavailable, parse_month, read_brief
+    from brief.model import BriefUnavailable, parse_month, read_brief
     from warehouse.settings import WarehouseSettings
 
     try:
@@ -45,9 +45,9 @@ def report(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     if kind == "pdf":
-        from dashboard.brief_pdf import render_pdf as render
+        from brief.pdf import render_pdf as render
     else:
-        from dashboard.brief_xlsx import render_xlsx as render
+        from brief.xlsx import render_xlsx as render
     path = out or Path(brief.file_name(kind))
     if path.is_dir():
         path = path / brief.file_name(kind)

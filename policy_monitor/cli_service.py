@@ -20,9 +20,9 @@ def demo(
     year: Annotated[int, typer.Option(help="Year of the sample data")] = 2022,
 ) -> None:
     """Create a demo warehouse from a year of sample files and serve the dashboard (offline)."""
-    from policy_monitor.cli import _quiet_prefect
+    from policy_monitor.cli_common import quiet_prefect
 
-    _quiet_prefect()
+    quiet_prefect()
     from flows.demo import create_demo_users, demo_flow
 
     started = time.monotonic()
@@ -57,9 +57,9 @@ def serve(
     ] = 4200,
 ) -> None:
     """Run the unattended service: Prefect server and scheduled deployments, and the dashboard."""
-    from policy_monitor.cli import _quiet_prefect
+    from policy_monitor.cli_common import quiet_prefect
 
-    _quiet_prefect()
+    quiet_prefect()
     import threading
 
     from dashboard.app import create_app

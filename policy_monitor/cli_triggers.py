@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from policy_monitor.output import (
+from policy_monitor.cli_common import (
     LEVEL_WORDS,
     STATUS_WORDS,
     SUBSIDY_WORDS,
@@ -40,14 +40,14 @@ def evaluate(
     as_json: Json = False,
 ) -> None:
     """Evaluate every rule and update alerts; exit 1 if a rule is unhealthy, 2 if rules are invalid."""
-    from policy_monitor.cli import _date, _quiet_prefect
+    from policy_monitor.cli_common import parse_date, quiet_prefect
 
-    _quiet_prefect()
+    quiet_prefect()
     from flows.evaluate import evaluate_flow
     from triggers.rules import RuleError
 
     try:
-        summary = evaluate_flow(db=str(ctx.obj["db"]), as_of=_date(as_of, "--as-of"))
+        summary = evaluate_flow(db=str(ctx.obj["db"]), as_of=parse_date(as_of, "--as-of"))
     except RuleError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None

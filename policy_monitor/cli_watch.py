@@ -21,17 +21,17 @@ def watch(
 
     With --once, exit 0 all loaded, 1 rows quarantined, 2 a file rejected (as ingest does).
     """
-    from policy_monitor.cli import _print_account, _quiet_prefect
-    from warehouse.inbox import inbox_path
+    from appstate.inbox import inbox_path
+    from policy_monitor.cli_common import print_account, quiet_prefect
 
-    _quiet_prefect()
+    quiet_prefect()
     from flows.inbox import watch as watch_inbox
 
     db = Path(ctx.obj["db"])
     if not once:
         typer.echo(f"导入服务：每 {interval} 秒查看收件箱 {inbox_path(db)}（Ctrl+C 停止）")
         signal.signal(signal.SIGTERM, _interrupt)
-    accounts = watch_inbox(db, interval=interval, once=once, on_account=_print_account)
+    accounts = watch_inbox(db, interval=interval, once=once, on_account=print_account)
     if once:
         statuses = {a["status"] for a in accounts}
         raise typer.Exit(2 if "rejected" in statuses else 1 if "partial" in statuses else 0)

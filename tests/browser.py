@@ -10,10 +10,11 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from appstate.store import open_state
+from appstate.users import add_user, hash_password
 from flows.evaluate import run_evaluation
 from flows.rule_files import load_rules
 from tests.helpers import load_file
-from warehouse.appstate import add_user, hash_password, open_state
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct horse battery"

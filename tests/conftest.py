@@ -40,7 +40,7 @@ def fixture_path():
 @pytest.fixture(scope="session")
 def samples(tmp_path_factory) -> Path:
     """Return a folder of generated sample source files (one year, one prefecture)."""
-    from flows.samples import write_sample_data
+    from samples import write_sample_data
 
     folder = tmp_path_factory.mktemp("samples")
     write_sample_data(folder, year=2022)

@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from appstate.queue import pending_actions, queue_action
+from appstate.store import open_state
+from appstate.users import add_user, find_user, hash_password
 from dashboard.app import create_app
 from flows.evaluate import run_evaluation
 from flows.rule_files import load_rules
 from tests.helpers import count, load_file
 from warehouse import reports
 from warehouse.actions import apply_now
-from warehouse.appstate import (
-    add_user,
-    find_user,
-    hash_password,
-    open_state,
-    pending_actions,
-    queue_action,
-)
 from warehouse.replica import read_connection, replica_path
 
 AS_OF = date(2022, 9, 30)

@@ -8,11 +8,11 @@ import dash
 import flask_login
 import pytest
 
+from appstate import inbox
 from dashboard.app import create_app
 from dashboard.auth import User
 from tests.helpers import load_file, write_csv
 from tests.test_ledgers import BAD_FUNDS
-from warehouse import inbox
 from warehouse.connection import connect
 from warehouse.loads import Account
 from warehouse.replica import publish

@@ -8,16 +8,11 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from flows.distributed import (
-    WHOLE,
-    evaluate_distributed,
-    evaluate_partitioned,
-    partition,
-    task_runner,
-)
+from flows.distributed import evaluate_distributed, task_runner
 from flows.rule_files import read_rule_texts
 from triggers.engine import evaluate_rules
 from triggers.frames import INPUTS
+from triggers.partitions import WHOLE, evaluate_partitioned, partition
 from triggers.rules import parse_rule_texts
 
 REGIONS_CSV = Path(__file__).parent.parent / "warehouse" / "data" / "regions.csv"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from appstate import inbox
 from flows.inbox import watch
 from tests.helpers import rows
-from warehouse import inbox
 from warehouse.replica import replica_path
 
 

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 from typer.testing import CliRunner
 
-from dashboard.brief import BondCounty, Brief, Escalation, FundCounty, SubsidyLine
-from dashboard.brief_pdf import render_pdf
-from dashboard.brief_xlsx import render_xlsx
+from brief.model import BondCounty, Brief, Escalation, FundCounty, SubsidyLine
+from brief.pdf import render_pdf
+from brief.xlsx import render_xlsx
 from dashboard.format import LEVELS
 from policy_monitor.cli import app
 from tests.helpers import load_file

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineWorkbook
 
-from flows.samples import write_sample_data
+from samples import write_sample_data
 
 YEAR = 2022
 COUNTIES = ["阿勒泰市", "布尔津县", "富蕴县", "福海县", "哈巴河县", "青河县", "吉木乃县"]

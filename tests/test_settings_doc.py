@@ -4,12 +4,13 @@ from pathlib import Path
 
 import pytest
 
+from appstate.settings import AppStateSettings
 from flows.notify import NotifySettings
 from flows.settings import FlowSettings
 from warehouse.settings import WarehouseSettings
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-SETTINGS = [WarehouseSettings, FlowSettings, NotifySettings]
+SETTINGS = [WarehouseSettings, AppStateSettings, FlowSettings, NotifySettings]
 
 
 @pytest.mark.parametrize(

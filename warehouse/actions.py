@@ -5,8 +5,9 @@ from pathlib import Path
 
 import duckdb
 
+from appstate.queue import mark_applied, pending_actions
+from appstate.store import open_state
 from warehouse.alerts import acknowledge, add_silence, resolve
-from warehouse.appstate import mark_applied, open_state, pending_actions
 from warehouse.errors import AlertNotFound, AlertStateError
 
 

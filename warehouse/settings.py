@@ -36,13 +36,6 @@ class WarehouseSettings(BaseSettings):
             "write to end before it gives up."
         ),
     )
-    inbox: Path | None = Field(
-        None,
-        description=(
-            "Folder watched for files to ingest (browser uploads land here); default: `inbox` "
-            "beside the warehouse."
-        ),
-    )
     memory_limit: str = Field(
         "4GB", description="DuckDB memory limit for one ingest or query process."
     )

@@ -14,9 +14,10 @@ import polars as pl
 from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
+from appstate import inbox
 from dashboard import data
 from dashboard.components import grid, header, message
-from warehouse import inbox, reports
+from warehouse import reports
 
 dash.register_page(__name__, path="/data", name="数据", order=5)
 

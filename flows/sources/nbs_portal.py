@@ -26,8 +26,8 @@ from pathlib import Path
 
 import httpx
 
+from appstate.inbox import save_upload
 from flows.sources.cpi import indicator
-from warehouse.inbox import save_upload
 
 BASE_URL = "https://data.stats.gov.cn/easyquery.htm"
 SERIES = {  # our indicator → portal codes, newest base period first

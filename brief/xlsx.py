@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import xlsxwriter
 
-from dashboard.brief import FUND_LEVELS, BondCounty, Brief, Escalation, FundCounty, pay_by_text
+from brief.model import FUND_LEVELS, BondCounty, Brief, Escalation, FundCounty, pay_by_text
 from dashboard.format import LEVELS, SUBSIDY, month
 
 MAX_COUNTIES = 12

@@ -20,7 +20,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from dashboard.brief import FUND_LEVELS, Brief, pay_by_text
+from brief.model import FUND_LEVELS, Brief, pay_by_text
 from dashboard.format import LEVELS, SUBSIDY, day, money, pct
 
 MAX_COUNTIES = 12

@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from flows.samples._common import HUNDRED, new_workbook, one_decimal, rng_for, title_format
+from samples._common import HUNDRED, new_workbook, one_decimal, rng_for, title_format
 
 # Real national year-on-year % changes, Jan..Dec 2022 (国家统计局).
 NATIONAL_2022 = {

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
-from flows.samples._common import (
+from samples._common import (
     CENT,
     COUNTY_NAMES,
     SCENIC_AREA,

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from flows.samples._common import (
+from samples._common import (
     CENT,
     COUNTY_NAMES,
     header_format,

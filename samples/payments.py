@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from flows.samples._common import CENT, WAN, month_end, rng_for
-from flows.samples.direct_funds import FIRST_SNAPSHOT_MONTH, Fund, build_funds, position
+from samples._common import CENT, WAN, month_end, rng_for
+from samples.direct_funds import FIRST_SNAPSHOT_MONTH, Fund, build_funds, position
 
 HEADER = ("支付日期", "资金编码", "地区", "预算单位", "收款人", "收款账户类型", "金额（元）")
 ACCOUNT_TYPES = ("零余额账户", "单位账户", "个人账户")

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.samples.beneficiaries import write_beneficiaries
-from flows.samples.cpi import write_cpi
-from flows.samples.direct_funds import write_direct_funds
-from flows.samples.payments import write_payments
-from flows.samples.special_bonds import write_special_bonds
+from samples.beneficiaries import write_beneficiaries
+from samples.cpi import write_cpi
+from samples.direct_funds import write_direct_funds
+from samples.payments import write_payments
+from samples.special_bonds import write_special_bonds
 
 __all__ = ["write_sample_data"]
 

@@ -1,8 +1,8 @@
 """The one-page monthly leadership brief as plain data, gathered from the published replica.
 
 `gather` reads the latest evaluation's findings through the scoped queries in
-`warehouse.reports` (the same ones the dashboard uses) and returns a `Brief`; `brief_pdf` and
-`brief_xlsx` turn a Brief into bytes. The month labels the brief and selects the price-linkage
+`warehouse.reports` (the same ones the dashboard uses) and returns a `Brief`; `brief.pdf` and
+`brief.xlsx` turn a Brief into bytes. The month labels the brief and selects the price-linkage
 index shown: the brief for September shows the August index, published in September and payable
 by the end of September. Fund and bond figures are those of the latest evaluation, whose date the
 brief states.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from flows.samples._common import COUNTY_NAMES, header_format, new_workbook, rng_for, title_format
+from samples._common import COUNTY_NAMES, header_format, new_workbook, rng_for, title_format
 
 GROUPS = (
     "城市低保", "农村低保", "特困供养人员", "集中供养孤儿",

@@ -20,8 +20,8 @@ import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from warehouse.errors import WarehouseError
-from warehouse.settings import WarehouseSettings
+from appstate.errors import InboxError
+from appstate.settings import AppStateSettings
 
 KINDS = ("cpi", "funds", "payments", "bonds", "beneficiaries")
 DONE, FAILED, HEARTBEAT = "processed", "rejected", ".watcher"
@@ -29,13 +29,9 @@ MAX_NAME_BYTES = 150  # file systems allow 255; the prefix and ".json" need room
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
 
 
-class InboxError(WarehouseError):
-    """An upload cannot be accepted (unknown kind, empty file, no usable name)."""
-
-
-def inbox_path(db: Path, settings: WarehouseSettings | None = None) -> Path:
+def inbox_path(db: Path, settings: AppStateSettings | None = None) -> Path:
     """Return the inbox folder of warehouse `db` (the `inbox` setting, else `inbox/` beside it)."""
-    configured = (settings or WarehouseSettings()).inbox
+    configured = (settings or AppStateSettings()).inbox
     return Path(configured) if configured else Path(db).parent / "inbox"
 
 

@@ -1,0 +1,20 @@
+"""Settings of the application state (env prefix POLICY_MONITOR_), declared once with their help."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class AppStateSettings(BaseSettings):
+    """Where the inbox folder is."""
+
+    model_config = SettingsConfigDict(env_prefix="POLICY_MONITOR_", extra="ignore")
+
+    inbox: Path | None = Field(
+        None,
+        description=(
+            "Folder watched for files to ingest (browser uploads land here); default: `inbox` "
+            "beside the warehouse."
+        ),
+    )

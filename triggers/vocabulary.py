@@ -1,0 +1,28 @@
+"""The domain's words: every code the project stores, with the Chinese label users see.
+
+The CLI, the dashboard, the brief and the notifications take their labels from here, and rules
+validate their codes against it (tests/test_vocabulary.py fails when a code has no label).
+"""
+
+LEVELS = {
+    "red": ("红灯", "#c62828"),
+    "yellow": ("黄灯", "#f9a825"),
+    "yellow_bell": ("黄色警铃", "#fbc02d"),
+    "green": ("绿灯", "#2e7d32"),
+}
+KINDS = {"price_subsidy": "物价联动", "direct_fund": "直达资金", "bond_deadline": "专项债券",
+         "carryover_recall": "结转结余"}  # fmt: skip
+STATUS = {"firing": "告警中", "acknowledged": "已确认", "resolved": "已恢复"}
+SUBSIDY = {
+    "triggered": "已触发",
+    "not_triggered": "未触发",
+    "no_data": "待发布",
+    "overdue": "数据逾期",
+}
+GROUPS = {
+    "urban_dibao": "城市低保", "rural_dibao": "农村低保", "tekun": "特困人员",
+    "orphan_institutional": "集中供养孤儿", "orphan_dispersed": "社会散居孤儿",
+    "de_facto_orphan": "事实无人抚养儿童", "hiv_child": "艾滋病病毒感染儿童",
+    "unemployment_insurance": "领取失业保险金人员", "unemployment_allowance": "领取失业补助金人员",
+    "near_dibao": "低保边缘人口", "entitled_groups": "优抚对象",
+}  # fmt: skip
