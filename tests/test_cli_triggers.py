@@ -7,7 +7,7 @@ other flow run is the one that fails on an invalid rule file.
 
 import json
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -105,11 +105,19 @@ def test_subsidies_json_contract(db):
         date.fromisoformat(r["published_on"])
         for key in ("per_person_yuan", "total_yuan"):
             assert r[key] is None or dec(r[key]) >= 0
+        if r["triggered"] and r["region_code"] == "654300":
+            assert r["persons"] > 0
         if r["triggered"]:
             date.fromisoformat(r["pay_by"])
-            assert r["persons"] > 0
+        if r["triggered"] and r["persons"] is not None:
             assert dec(r["total_yuan"]) == sum(dec(g["total_yuan"]) for g in r["groups"])
             assert r["persons"] == sum(g["persons"] for g in r["groups"])
+    # one budget per person: no (county, group) count is budgeted by two rules in a month
+    budgeted = defaultdict(list)
+    for r in rows:
+        for g in r["groups"] or []:
+            budgeted[r["period"]].append((g["region_code"], g["group_code"]))
+    assert budgeted and all(len(k) == len(set(k)) for k in budgeted.values())
 
     mine = {r["period"]: r for r in rows if r["region_code"] == "654300"}
     july = mine["2022-07"]

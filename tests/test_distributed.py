@@ -112,7 +112,7 @@ def _frames(as_of: date, seed: int = 7) -> dict[str, pl.LazyFrame]:
             for indicator, low, high in (("cpi", -100, 560), ("food", -300, 900)):
                 published = _month_end(month) + timedelta(days=rnd.randint(8, 20))
                 cpi.append((code, month, indicator, rnd.randint(low, high),
-                            None if rnd.random() < 0.1 else published))  # fmt: skip
+                            None if rnd.random() < 0.1 else published, published, 1))  # fmt: skip
     for region in regions:
         code, name, parent = region["code"], region["name"], region["parent_code"]
         for month in (m for m in MONTHS[12:] if m <= as_of and rnd.random() < 0.7):

@@ -25,10 +25,12 @@ def _month(text) -> date:
 
 
 def _frames(case: dict) -> dict[str, pl.LazyFrame]:
+    # [region, month, indicator, value, published_on, (vintage, loaded_on)]
     cpi = [
-        {"region_code": f"{r:06d}" if isinstance(r, int) else r, "period": _month(p),
-         "indicator": i, "value_bp": round(v * 100), "published_on": pub}
-        for r, p, i, v, pub in case.get("cpi", [])
+        {"region_code": f"{r[0]:06d}" if isinstance(r[0], int) else r[0], "period": _month(r[1]),
+         "indicator": r[2], "value_bp": round(r[3] * 100), "published_on": r[4],
+         "vintage": r[5] if len(r) > 5 else 1, "loaded_on": r[6] if len(r) > 6 else r[4]}
+        for r in case.get("cpi", [])
     ]  # fmt: skip
     counts = [
         {"region_code": str(r), "period": _month(p), "group_code": g, "persons": n}
@@ -39,8 +41,15 @@ def _frames(case: dict) -> dict[str, pl.LazyFrame]:
          "yuan_per_month_e4": round(y * 10_000)}
         for r, p, s, y in case.get("standards", [])
     ]  # fmt: skip
+    payments = [
+        {"region_code": str(r), "period": _month(p), "group_code": g, "persons": n,
+         "paid_fen": round(y * 100), "paid_on": on}
+        for r, p, g, n, y, on in case.get("payments", [])
+    ]  # fmt: skip
     frames = {}
-    for name, rows in (("cpi", cpi), ("beneficiaries", counts), ("standards", standards)):
+    inputs = (("cpi", cpi), ("beneficiaries", counts), ("standards", standards),
+              ("subsidy_payments", payments))  # fmt: skip
+    for name, rows in inputs:
         frames[name] = pl.LazyFrame(rows, schema=INPUTS[name]) if rows else empty(name)
     return frames
 

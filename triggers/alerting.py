@@ -4,7 +4,7 @@ from datetime import date
 
 import polars as pl
 
-from triggers.frames import collect
+from triggers.frames import collect, pct_text
 from triggers.lifecycle import CANDIDATE_SCHEMA
 
 SUBJECTS = {
@@ -26,7 +26,15 @@ def _wan(fen: pl.Expr) -> pl.Expr:
 
 
 def _subsidies(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
-    due = (pl.col("status") == "triggered") & (pl.col("pay_by") >= as_of)
+    """A triggered month is red until it is paid: due (须于…前发放), then late (逾期未发放).
+
+    A month whose index is overdue is yellow; a decision reversed by revised data is an alert of
+    its own (subject …/revision), yellow, open until a person closes it.
+    """
+    triggered = pl.col("status") == "triggered"
+    unpaid = pl.col("payment_status").fill_null("unpaid") != "paid"
+    due = triggered & (pl.col("pay_by") >= as_of) & unpaid
+    late = triggered & (pl.col("pay_by") < as_of) & unpaid & (pl.col("total_yuan") > 0)
     overdue = pl.col("status") == "overdue"
     month = pl.col("period").dt.strftime("%Y-%m")
     # the list items are taken in their own step: inside `format` they trip a polars 2.1 panic
@@ -34,15 +42,63 @@ def _subsidies(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         met=pl.col("reasons").list.eval(pl.element().filter(pl.element().str.contains("≥"))),
         last_reason=pl.col("reasons").list.last(),
     ).with_columns(met=pl.col("met").list.join("；"))
-    return frame.filter(due | overdue).with_columns(
-        level=pl.when(due).then(pl.lit("red")).otherwise(pl.lit("yellow")),
-        message=pl.when(due)
-        .then(pl.format(
-            "{} 价格临时补贴联动已触发：{}；{} 人，需 {} 万元，须于 {} 前发放",
-            month, pl.col("met"), pl.col("persons").fill_null(0),
-            _wan(pl.col("total_yuan").fill_null(0) * 100), pl.col("pay_by")))
+    need, paid = (
+        _wan(pl.col("total_yuan").fill_null(0) * 100),
+        _wan(pl.col("paid_fen").fill_null(0)),
+    )
+    alerts = frame.filter(due | late | overdue).with_columns(
+        subject=SUBJECTS["subsidies"],
+        level=pl.when(due | late).then(pl.lit("red")).otherwise(pl.lit("yellow")),
+        message=pl.when(late)
+        .then(
+            pl.format(
+                "{} 价格临时补贴逾期未发放：须于 {} 前发放 {} 万元（{} 人），截至 {} 已发放 {} 万元",
+                month,
+                pl.col("pay_by"),
+                need,
+                pl.col("persons").fill_null(0),
+                pl.lit(as_of),
+                paid,
+            )
+        )
+        .when(due)
+        .then(
+            pl.format(
+                "{} 价格临时补贴联动已触发：{}；{} 人，需 {} 万元，须于 {} 前发放",
+                month,
+                pl.col("met"),
+                pl.col("persons").fill_null(0),
+                need,
+                pl.col("pay_by"),
+            )
+        )
         .otherwise(pl.format("{} 价格指数逾期未发布：{}", month, pl.col("last_reason"))),
-    )  # fmt: skip
+    )
+    final = ["triggered", "not_triggered"]
+    reversed_ = (
+        pl.col("first_status").is_in(final)
+        & pl.col("status").is_in(final)
+        & (pl.col("first_status") != pl.col("status"))
+    )
+    revisions = frame.filter(reversed_.fill_null(False)).with_columns(
+        subject=pl.format("{}/{}/revision", pl.col("region_code"), month),
+        level=pl.lit("yellow"),
+        message=pl.format(
+            "{} 价格临时补贴判定因数据修订而改变：首次发布时为{}，按最新数据为{}（CPI {}%→{}%，食品 {}%→{}%）",
+            month,
+            _decision("first_status"),
+            _decision("status"),
+            pct_text(pl.col("first_cpi_bp")).fill_null("—"),
+            pct_text(pl.col("cpi_bp")).fill_null("—"),
+            pct_text(pl.col("first_food_bp")).fill_null("—"),
+            pct_text(pl.col("food_bp")).fill_null("—"),
+        ),
+    )
+    return pl.concat([alerts, revisions], how="diagonal_relaxed")
+
+
+def _decision(column: str) -> pl.Expr:
+    return pl.when(pl.col(column) == "triggered").then(pl.lit("已触发")).otherwise(pl.lit("未触发"))
 
 
 def _lights(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
@@ -71,7 +127,8 @@ def alert_candidates(findings: dict[str, pl.DataFrame], as_of: date) -> pl.DataF
     }
     parts = [
         builders[name](findings[name].lazy())
-        .with_columns(subject=SUBJECTS[name], kind=pl.lit(KINDS[name]))
+        .with_columns(kind=pl.lit(KINDS[name]))
+        .with_columns(subject=SUBJECTS[name] if name != "subsidies" else pl.col("subject"))
         .select(CANDIDATE_SCHEMA.keys())
         for name in builders
         if name in findings and findings[name].height

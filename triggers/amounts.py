@@ -38,17 +38,40 @@ class Proportional(_OfStandard):
 
 
 class Band(BaseModel):
-    """From `min_rise_pct` up, the amount is `share_pct` % of the standard."""
+    """From `min_rise_pct` up, the amount is a share of the standard: `share_pct` % or `share`.
+
+    `share` is an exact fraction ("1/12": a month of a yearly amount), which a percentage with
+    two decimals cannot state (8.33 % of 1,200 is 99.96, 1/12 of it is 100).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_rise_pct: Decimal = Field(ge=0, decimal_places=1)
-    share_pct: Decimal = Field(gt=0, le=100, decimal_places=2)
+    share_pct: Decimal | None = Field(None, gt=0, le=100, decimal_places=4)
+    share: str | None = Field(None, pattern=r"^[1-9]\d*/[1-9]\d*$")
 
     @field_validator("min_rise_pct", "share_pct", mode="before")
     @classmethod
     def _exact(cls, value: object) -> object:
         return Decimal(repr(value)) if isinstance(value, float) else value
+
+    @model_validator(mode="after")
+    def _one_share(self) -> "Band":
+        if (self.share_pct is None) == (self.share is None):
+            raise ValueError("每一档须写 share_pct 或 share（如 1/12）之一")
+        if self.share is not None:
+            num, den = (int(x) for x in self.share.split("/"))
+            if num > den:
+                raise ValueError(f"share {self.share} 大于 1")
+        return self
+
+    @property
+    def fraction(self) -> tuple[int, int]:
+        """Return the share as (numerator, denominator), exactly."""
+        if self.share is not None:
+            num, den = (int(x) for x in self.share.split("/"))
+            return num, den
+        return int(self.share_pct * 10000), 1_000_000
 
 
 class Tiered(_OfStandard):

@@ -29,7 +29,7 @@ class Evaluator:
 
 EVALUATORS: dict[str, Evaluator] = {
     "price_subsidy": Evaluator(
-        lambda rule, rules, frames, as_of: evaluate_price_subsidy(rule, frames, as_of),
+        lambda rule, rules, frames, as_of: evaluate_price_subsidy(rule, frames, as_of, rules),
         ("cpi", "beneficiaries", "standards"),
         "subsidies",
         "period",
@@ -64,13 +64,19 @@ def _in_force(frame: pl.DataFrame, rule, rules: list, column: str) -> pl.DataFra
     return frame
 
 
-def evaluate_rules(rules: list, frames: dict[str, pl.LazyFrame], as_of: date) -> Evaluation:
-    """Return every rule's findings on `as_of`, and which rules ran healthily."""
+def evaluate_rules(
+    rules: list, frames: dict[str, pl.LazyFrame], as_of: date, only: set[str] | None = None
+) -> Evaluation:
+    """Return every rule's findings on `as_of`, and which rules ran healthily.
+
+    With `only`, just those rules are evaluated; the others are context (which rule overrides
+    or takes precedence over which).
+    """
     result = Evaluation(as_of=as_of)
     for kind, evaluator in EVALUATORS.items():
         of_kind = [r for r in rules if r.kind == kind]
         parts = []
-        for rule in of_kind:
+        for rule in (r for r in of_kind if only is None or r.id in only):
             try:
                 check_frames(frames, list(evaluator.inputs))
                 found = evaluator.evaluate(rule, of_kind, frames, as_of)

@@ -12,7 +12,9 @@ INPUTS: dict[str, dict[str, type[pl.DataType]]] = {
         "period": pl.Date,
         "indicator": pl.String,
         "value_bp": pl.Int64,
-        "published_on": pl.Date,
+        "published_on": pl.Date,  # recorded publication date (null: not recorded)
+        "loaded_on": pl.Date,  # the day this vintage was loaded (Asia/Shanghai)
+        "vintage": pl.Int64,  # 1 = the first value of (region, period, indicator), 2 = revised …
     },
     "beneficiaries": {
         "region_code": pl.String,
@@ -25,6 +27,14 @@ INPUTS: dict[str, dict[str, type[pl.DataType]]] = {
         "period": pl.Date,
         "standard_code": pl.String,
         "yuan_per_month_e4": pl.Int64,
+    },
+    "subsidy_payments": {
+        "region_code": pl.String,
+        "period": pl.Date,  # the index month paid for
+        "group_code": pl.String,  # null: all groups
+        "persons": pl.Int64,
+        "paid_fen": pl.Int64,
+        "paid_on": pl.Date,
     },
     "funds": {
         "as_of": pl.Date,

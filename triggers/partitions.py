@@ -125,7 +125,8 @@ def evaluate_partition(part: Partition, rules: list, as_of: date) -> Evaluation:
     """Return the findings and health of the partition's own rules on its frames."""
     wanted = set(part.rule_ids) | set(part.context)
     frames = {name: frame.lazy() for name, frame in part.frames.items()}
-    result = evaluate_rules([r for r in rules if r.id in wanted], frames, as_of)
+    # every rule is context: a local price rule takes its people from a wider one
+    result = evaluate_rules(rules, frames, as_of, only=wanted)
     if part.context:
         own = list(part.rule_ids)
         result.health = [h for h in result.health if h["rule_id"] in own]

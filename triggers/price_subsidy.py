@@ -1,7 +1,9 @@
 """Price-subsidy linkage: per jurisdiction and index month, triggered or not, for whom, how much.
 
-Inputs (whole frames, see `triggers.frames`): CPI year-on-year values in hundredths of a percent,
-beneficiary counts and benefit standards (1/10,000 yuan per month). Money out is whole yuan.
+Inputs (whole frames, see `triggers.frames`): CPI year-on-year values in hundredths of a percent
+with their vintages, beneficiary counts, benefit standards (1/10,000 yuan per month) and the
+subsidy payments made. Money out is whole yuan (payments in fen). Which values decide a month is
+`triggers.cpi_decision`; whom a rule budgets is `triggers.precedence`.
 """
 
 from datetime import date, timedelta
@@ -9,21 +11,20 @@ from datetime import date, timedelta
 import polars as pl
 
 from triggers.calendar import add_working_days_many
-from triggers.frames import collect, pct_text
+from triggers.cpi_decision import bp, decide, known_values
+from triggers.frames import collect, empty
 from triggers.jurisdictions import covers, finest
+from triggers.precedence import owned
+from triggers.price_reasons import reasons
 
-_HALF_UP = 50_000_000  # amounts are standard(1e-4 yuan) × rate(1e-4): 1e8 per yuan
-
-
-def _bp(value) -> int:
-    return int(value * 100)
+E4 = 10_000  # standards are in 1/10,000 yuan
 
 
 def _months(rule, cpi: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     """Return the index months to report: from the first month with data to the latest one due.
 
     A month is due once it has ended. With no data at all, only the latest month due is reported
-    (as not yet published or overdue), and nothing for a rule that ended before it.
+    (as pending or overdue), and nothing for a rule that ended before it.
     """
     last = date(as_of.year - (as_of.month == 1), (as_of.month - 2) % 12 + 1, 1)
     end = min(last, rule.effective.end or last)
@@ -40,95 +41,6 @@ def _months(rule, cpi: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     return pl.LazyFrame(
         {"period": pl.date_range(start, max(start, end), "1mo", eager=True)}
     ).filter(pl.col("period") <= end)
-
-
-def _pick(months: pl.LazyFrame, cpi: pl.LazyFrame, rule, indicator: str) -> pl.LazyFrame:
-    """Return per month the value of the first region in the rule's fallback chain that has it."""
-    chain = pl.LazyFrame(
-        {"region_code": rule.cpi_regions, "rank": list(range(len(rule.cpi_regions)))}
-    )
-    found = (
-        cpi.filter(pl.col("indicator") == indicator)
-        .join(chain, on="region_code")
-        .join(months, on="period")
-        .sort("period", "rank")
-        .group_by("period")
-        .first()
-    )
-    return found.select(
-        "period",
-        pl.col("value_bp").alias(f"{indicator}_bp"),
-        pl.col("region_code").alias(f"{indicator}_region"),
-        pl.col("published_on").alias(f"{indicator}_published_on"),
-    )
-
-
-def _status(rule, as_of: date) -> list[pl.Expr]:
-    cpi_thr, food_thr = _bp(rule.cpi_threshold_pct), _bp(rule.food_threshold_pct)
-    cpi_hit = pl.col("cpi_bp") >= cpi_thr
-    food_hit = pl.col("food_bp") >= food_thr
-    due = pl.col("period").dt.offset_by("1mo")
-    due = pl.min_horizontal(
-        due.dt.month_end(), due.dt.offset_by(f"{rule.publication_due_day - 1}d")
-    )
-    no_data = pl.col("cpi_bp").is_null() & pl.col("food_bp").is_null()
-    return [
-        due.alias("due_on"),
-        pl.when(no_data)
-        .then(pl.when(pl.lit(as_of) > due).then(pl.lit("overdue")).otherwise(pl.lit("no_data")))
-        .when(cpi_hit.fill_null(False) | food_hit.fill_null(False))
-        .then(pl.lit("triggered"))
-        .otherwise(pl.lit("not_triggered"))
-        .alias("status"),
-        pl.max_horizontal(
-            pl.when(cpi_hit).then(pl.col("cpi_bp")), pl.when(food_hit).then(pl.col("food_bp"))
-        ).alias("rate_bp"),
-    ]
-
-
-def _reasons(rule) -> pl.Expr:
-    chain = "、".join(rule.cpi_regions)
-
-    def part(indicator: str, label: str, threshold) -> pl.Expr:
-        value = pl.col(f"{indicator}_bp")
-        hit = value >= _bp(threshold)
-        return pl.when(value.is_not_null()).then(
-            pl.format(
-                "{} 同比 {}% {} {}%（{} 数据）",
-                pl.lit(label),
-                pct_text(value),
-                pl.when(hit).then(pl.lit("≥")).otherwise(pl.lit("<")),
-                pl.lit(str(threshold)),
-                pl.col(f"{indicator}_region"),
-            )
-        )
-
-    fallback = pl.when(
-        pl.col("cpi_region").is_not_null() & (pl.col("cpi_region") != rule.cpi_regions[0])
-    ).then(pl.format("{} 未发布，依次使用 {}", pl.lit(rule.cpi_regions[0]), pl.lit(chain)))
-    missing = pl.when(pl.col("status").is_in(["no_data", "overdue"])).then(
-        pl.format(
-            "{} 均未发布 {} 数据（应于 {} 前发布{}）",
-            pl.lit(chain),
-            pl.col("period").dt.strftime("%Y-%m"),
-            pl.col("due_on").dt.strftime("%Y-%m-%d"),
-            pl.when(pl.col("status") == "overdue").then(pl.lit("，已逾期")).otherwise(pl.lit("")),
-        )
-    )
-    estimated = pl.when(pl.col("published_on_estimated") & (pl.col("status") == "triggered")).then(
-        pl.lit("未记录发布日期，按应发布日期计算发放期限")
-    )
-    return (
-        pl.concat_list(
-            part("cpi", "CPI", rule.cpi_threshold_pct),
-            part("food", "食品价格", rule.food_threshold_pct),
-            fallback,
-            missing,
-            estimated,
-        )
-        .list.drop_nulls()
-        .alias("reasons")
-    )
 
 
 def _pay_by(frame: pl.LazyFrame, rule) -> pl.LazyFrame:
@@ -164,71 +76,128 @@ def _latest(frame: pl.LazyFrame, months: pl.LazyFrame, keys: list[str]) -> pl.La
     ).filter(pl.col("reported").is_not_null())
 
 
-def _lines(rule, triggered: pl.LazyFrame, counts: pl.LazyFrame, standards: pl.LazyFrame):
-    """Return per month, region and group: persons, the amount per person, the line total."""
-    mine = finest(
-        counts.filter(covers(rule.jurisdiction) & pl.col("group_code").is_in(rule.groups))
+def _standards(rule, lines: pl.LazyFrame, standards: pl.LazyFrame, months) -> pl.LazyFrame:
+    """Add each line's standard: the county's, else its prefecture's, else its province's."""
+    amount = rule.amount
+    std_map = pl.LazyFrame(
+        {
+            "group_code": list(rule.groups),
+            "standard_code": [
+                amount.standards.get(g, amount.default_standard) for g in rule.groups
+            ],
+        }
     )
-    lines = _latest(mine, triggered.select("period"), ["region_code", "group_code"]).join(
-        triggered.select("period", "rate_bp"), on="period"
+    wide = standards.filter(covers(rule.jurisdiction) | covers(rule.jurisdiction[:2] + "0000"))
+    std = _latest(wide, months, ["region_code", "standard_code"]).select(
+        "period", "region_code", "standard_code", "yuan_per_month_e4"
     )
+    base = pl.col("region_code").str.split("-").list.first()
+    lines = lines.join(std_map, on="group_code").with_columns(
+        _pref=base.str.slice(0, 4) + pl.lit("00"), _prov=base.str.slice(0, 2) + pl.lit("0000")
+    )
+    found = []
+    for i, key in enumerate(("region_code", "_pref", "_prov")):
+        renamed = std.rename({"region_code": key, "yuan_per_month_e4": f"_std{i}"})
+        lines = lines.join(renamed, on=["period", key, "standard_code"], how="left")
+        found.append(f"_std{i}")
+    return lines.with_columns(yuan_per_month_e4=pl.coalesce(found)).drop(*found, "_pref", "_prov")
+
+
+def _lines(rule, rules, triggered: pl.LazyFrame, counts: pl.LazyFrame, standards: pl.LazyFrame):
+    """Return per month, region and group: persons, the amount per person, the line total.
+
+    Only the (region, group) counts this rule budgets (`triggers.precedence.owned`).
+    """
+    mine = finest(counts.filter(covers(rule.jurisdiction)))
+    mine = mine.filter(pl.col("group_code").is_in(list(rule.groups)))
+    months = triggered.select("period")
+    lines = _latest(mine, months, ["region_code", "group_code"])
+    lines = owned(lines, rule, rules).join(triggered.select("period", "rate_bp"), on="period")
     amount = rule.amount
     if amount.method == "fixed":
         per_person = pl.lit(amount.yuan, dtype=pl.Int64)
     else:
-        std_map = pl.LazyFrame(
-            {
-                "group_code": rule.groups,
-                "standard_code": [
-                    amount.standards.get(g, amount.default_standard) for g in rule.groups
-                ],
-            }
-        )
-        own = standards.filter(covers(rule.jurisdiction))
-        std = _latest(own, triggered.select("period"), ["region_code", "standard_code"]).select(
-            "period", "region_code", "standard_code", "yuan_per_month_e4"
-        )
-        lines = lines.join(std_map, on="group_code").join(
-            std, on=["period", "region_code", "standard_code"], how="left"
-        )
-        share = pl.col("rate_bp")
+        lines = _standards(rule, lines, standards, months)
+        num, den = pl.col("rate_bp"), pl.lit(E4)  # proportional: standard × the rate
         if amount.method == "tiered":
-            share = pl.lit(None, dtype=pl.Int64)
+            num, den = pl.lit(None, dtype=pl.Int64), pl.lit(None, dtype=pl.Int64)
             for band in amount.bands:
-                share = (
-                    pl.when(pl.col("rate_bp") >= _bp(band.min_rise_pct))
-                    .then(pl.lit(_bp(band.share_pct)))
-                    .otherwise(share)
+                above = pl.col("rate_bp") >= bp(band.min_rise_pct)
+                n, d = band.fraction
+                num, den = (
+                    pl.when(above).then(n).otherwise(num),
+                    pl.when(above).then(d).otherwise(den),
                 )
-        per_person = (pl.col("yuan_per_month_e4") * share + _HALF_UP) // (2 * _HALF_UP)
+        # half-up to whole yuan: standard_e4 × num / (den × 1e4)
+        per_person = (pl.col("yuan_per_month_e4") * num * 2 + den * E4) // (2 * den * E4)
     if amount.floor_yuan is not None:
-        per_person = pl.max_horizontal(per_person, pl.lit(amount.floor_yuan))
-        per_person = pl.when(pl.col("rate_bp").is_not_null()).then(per_person)
+        floored = pl.max_horizontal(per_person, pl.lit(amount.floor_yuan))
+        # a missing standard stays missing: the floor must not hide it
+        per_person = pl.when(per_person.is_not_null() & pl.col("rate_bp").is_not_null()).then(
+            floored
+        )
     return lines.with_columns(per_person_yuan=per_person.cast(pl.Int64)).with_columns(
         total_yuan=pl.col("persons").cast(pl.Int64) * pl.col("per_person_yuan")
     )
 
 
-def evaluate_price_subsidy(rule, frames: dict[str, pl.LazyFrame], as_of: date) -> pl.DataFrame:
-    """Return one row per index month of the rule's jurisdiction (see `triggers.frames`)."""
+def _payments(rule, rules, found: pl.LazyFrame, payments: pl.LazyFrame, as_of: date):
+    """Add `paid_fen` and `payment_status` (not_due | paid | partly_paid | unpaid) to triggered months."""
+    paid = (
+        owned(payments.filter(pl.col("paid_on") <= as_of), rule, rules)
+        .group_by("period")
+        .agg(paid_fen=pl.col("paid_fen").sum().cast(pl.Int64))
+    )
+    triggered = pl.col("status") == "triggered"
+    done = pl.col("total_yuan").is_not_null() & (pl.col("paid_fen") >= pl.col("total_yuan") * 100)
+    return found.join(paid, on="period", how="left").with_columns(
+        paid_fen=pl.when(triggered).then(pl.col("paid_fen").fill_null(0)),
+        payment_status=pl.when(~triggered)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(done)
+        .then(pl.lit("paid"))
+        .when(pl.lit(as_of) <= pl.col("pay_by"))
+        .then(pl.lit("not_due"))
+        .when(pl.col("paid_fen") > 0)
+        .then(pl.lit("partly_paid"))
+        .otherwise(pl.lit("unpaid")),
+    )
+
+
+def evaluate_price_subsidy(
+    rule, frames: dict[str, pl.LazyFrame], as_of: date, rules: list | None = None
+) -> pl.DataFrame:
+    """Return one row per index month of the rule's jurisdiction (see `triggers.frames`).
+
+    `rules` are the price rules evaluated with it: a more specific one in force takes the
+    (region, group) counts it lists, so each person is budgeted once.
+    """
+    rules = rules if rules is not None else [rule]
     cpi = frames["cpi"]
     months = _months(rule, cpi, as_of)
-    picked = months.join(_pick(months, cpi, rule, "cpi"), on="period", how="left").join(
-        _pick(months, cpi, rule, "food"), on="period", how="left"
+    latest, first = known_values(rule, cpi, as_of)
+    found = decide(rule, months, latest, as_of).with_columns(
+        published_on=pl.coalesce("known_on", "due_on"),
+        published_on_recorded=pl.col("known_on_recorded"),
     )
-    found = picked.with_columns(_status(rule, as_of)).with_columns(
-        published_on=pl.coalesce("cpi_published_on", "food_published_on", "due_on"),
-        published_on_estimated=pl.col("cpi_published_on").is_null()
-        & pl.col("food_published_on").is_null(),
+    then = decide(rule, months, first, as_of).select(
+        "period",
+        first_status="status",
+        first_cpi_bp="cpi_bp",
+        first_food_bp="food_bp",
+        first_known_on="known_on",
     )
-    found = _pay_by(found, rule).with_columns(
-        pay_by=pl.when(pl.col("status") == "triggered").then(pl.col("pay_by"))
+    found = _pay_by(found.join(then, on="period", how="left"), rule).with_columns(
+        pay_by=pl.when(pl.col("status") == "triggered").then(pl.col("pay_by")),
+        published_on_estimated=~pl.col("published_on_recorded"),
     )
     triggered = found.filter(pl.col("status") == "triggered")
-    lines = _lines(rule, triggered, frames["beneficiaries"], frames["standards"])
+    lines = _lines(rule, rules, triggered, frames["beneficiaries"], frames["standards"])
     totals = lines.group_by("period").agg(
         persons=pl.col("persons").sum().cast(pl.Int64),
-        total_yuan=pl.col("total_yuan").sum(),
+        total_yuan=pl.when(pl.col("total_yuan").is_not_null().any()).then(
+            pl.col("total_yuan").sum()
+        ),
         per_person_yuan=pl.when(pl.col("per_person_yuan").n_unique() == 1).then(
             pl.col("per_person_yuan").first()
         ),
@@ -236,12 +205,12 @@ def evaluate_price_subsidy(rule, frames: dict[str, pl.LazyFrame], as_of: date) -
         groups=pl.struct("region_code", "group_code", "persons", "per_person_yuan", "total_yuan"),
     )
     out = found.join(totals, on="period", how="left").with_columns(
-        _reasons(rule),
+        reasons(rule),
         rule_id=pl.lit(rule.id),
         rule_version=pl.lit(rule.version),
         region_code=pl.lit(rule.jurisdiction),
-        cpi_threshold_bp=pl.lit(_bp(rule.cpi_threshold_pct)),
-        food_threshold_bp=pl.lit(_bp(rule.food_threshold_pct)),
+        cpi_threshold_bp=pl.lit(bp(rule.cpi_threshold_pct)),
+        food_threshold_bp=pl.lit(bp(rule.food_threshold_pct)),
         triggered=pl.col("status") == "triggered",
     )
     out = out.with_columns(
@@ -251,12 +220,38 @@ def evaluate_price_subsidy(rule, frames: dict[str, pl.LazyFrame], as_of: date) -
         .then(pl.col("reasons").list.concat(pl.lit(["缺少保障对象人数，无法测算资金"])))
         .otherwise(pl.col("reasons"))
     )
+    payments = frames.get("subsidy_payments", empty("subsidy_payments"))
+    out = _payments(rule, rules, out, payments, as_of)
     return out.select(SUBSIDY_COLUMNS).sort("period").pipe(collect)
 
 
 SUBSIDY_COLUMNS = [
-    "rule_id", "rule_version", "region_code", "period", "status", "triggered", "reasons",
-    "cpi_region", "cpi_bp", "food_region", "food_bp", "cpi_threshold_bp", "food_threshold_bp",
-    "rate_bp", "due_on", "published_on", "published_on_estimated", "pay_by", "per_person_yuan",
-    "persons", "total_yuan", "groups",
-]  # fmt: skip
+    "rule_id",
+    "rule_version",
+    "region_code",
+    "period",
+    "status",
+    "triggered",
+    "reasons",
+    "cpi_region",
+    "cpi_bp",
+    "food_region",
+    "food_bp",
+    "cpi_threshold_bp",
+    "food_threshold_bp",
+    "rate_bp",
+    "due_on",
+    "published_on",
+    "published_on_estimated",
+    "pay_by",
+    "per_person_yuan",
+    "persons",
+    "total_yuan",
+    "groups",
+    "paid_fen",
+    "payment_status",
+    "first_status",
+    "first_cpi_bp",
+    "first_food_bp",
+    "first_known_on",
+]

@@ -82,6 +82,13 @@ class PriceSubsidyRule(RuleBase):
     publication_due_day: int = Field(
         15, ge=1, le=31, description="day of the month after the index month by which it is due"
     )
+    mix_regions: bool = Field(
+        False,
+        description=(
+            "CPI and food may come from different regions of the chain (for a bulletin without "
+            "食品); by default both come from the one region that decides the month"
+        ),
+    )
 
     @field_validator("cpi_threshold_pct", "food_threshold_pct", mode="before")
     @classmethod

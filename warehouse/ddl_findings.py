@@ -194,3 +194,14 @@ CREATE TABLE notifications (
     channel VARCHAR
 );
 """
+
+# Migration 5: what was paid for a triggered month, and the decision on the values first known
+# (a month whose first and latest decisions differ is a revision).
+SUBSIDY_FOLLOW_THROUGH = """
+ALTER TABLE subsidy_findings ADD COLUMN paid_fen BIGINT;
+ALTER TABLE subsidy_findings ADD COLUMN payment_status VARCHAR;
+ALTER TABLE subsidy_findings ADD COLUMN first_status VARCHAR;
+ALTER TABLE subsidy_findings ADD COLUMN first_cpi_bp BIGINT;
+ALTER TABLE subsidy_findings ADD COLUMN first_food_bp BIGINT;
+ALTER TABLE subsidy_findings ADD COLUMN first_known_on DATE;
+"""

@@ -179,6 +179,11 @@ def _findings_and_alerts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ddl_findings.FINDINGS_AND_ALERTS)
 
 
+@migration(5, "price decisions as known: first decision, payments made")
+def _subsidy_follow_through(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(ddl_findings.SUBSIDY_FOLLOW_THROUGH)
+
+
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, Migration]]:
     """Return the registered migrations not yet recorded in this warehouse."""
     con.execute("""

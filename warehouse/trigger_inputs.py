@@ -5,15 +5,17 @@ from datetime import date
 import duckdb
 import polars as pl
 
-# The newest vintage of each value (as cpi_current, but grouping the few rows wanted is faster
-# than the view's window over all of them).
+# Every vintage of each value, numbered in load order, with the day it was loaded: the engine
+# decides on the values as they were known on the evaluation date (triggers/cpi_decision.py).
 _CPI = """
     SELECT region_code, period, indicator,
-           CAST(round(arg_max(value_pct, ingest_id) * 100) AS BIGINT) AS value_bp,
-           arg_max(published_on, ingest_id) AS published_on
+           CAST(round(value_pct * 100) AS BIGINT) AS value_bp,
+           published_on,
+           CAST(loaded_at AT TIME ZONE 'Asia/Shanghai' AS DATE) AS loaded_on,
+           row_number() OVER (PARTITION BY region_code, period, indicator ORDER BY ingest_id)
+               AS vintage
     FROM cpi_observations
     WHERE measure = 'yoy' AND indicator IN ('cpi', 'food') AND period <= $as_of
-    GROUP BY region_code, period, indicator
 """
 
 _BENEFICIARIES = """
