@@ -99,6 +99,11 @@ class DirectFundRule(RuleBase):
     red_behind_points: int = Field(20, ge=1, le=100)
     yellow_behind_points: int = Field(10, ge=0, le=100)
     stale_after_days: int = Field(45, ge=1, le=400)
+    time_progress: Literal["day_of_year", "month_end"] = Field(
+        "day_of_year",
+        description="time progress: the snapshot's day of the year ÷ 365/366, or the months "
+        "complete on that day ÷ 12 (docs/rules.md)",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> "DirectFundRule":
