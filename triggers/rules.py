@@ -160,6 +160,19 @@ class CarryoverRecallRule(RuleBase):
     kind: Literal["carryover_recall"]
     recall_after_years: int = Field(1, ge=1, le=5)
     warn_days_before: int = Field(60, ge=0, le=365)
+    advance_release_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        [10, 11, 12],
+        description="months in which money released is next year's budget (提前下达); "
+        "the ledger has no 预算年度 column (docs/rules.md)",
+    )
+
+    @field_validator("advance_release_months")
+    @classmethod
+    def _year_end(cls, value: list[int]) -> list[int]:
+        months = sorted(set(value))
+        if months and months != list(range(months[0], 13)):
+            raise ValueError("advance_release_months 须为截至 12 月的连续月份，例如 [10, 11, 12]")
+        return months
 
 
 Rule = Annotated[
