@@ -4,8 +4,9 @@ from datetime import date
 
 import polars as pl
 
+from triggers.bond_deadline import OUT_OF_WINDOW
 from triggers.frames import collect
-from triggers.lifecycle import CANDIDATE_SCHEMA
+from triggers.lifecycle import CANDIDATE_SCHEMA, HOLD
 
 SUBJECTS = {
     "subsidies": pl.format("{}/{}", pl.col("region_code"), pl.col("period").dt.strftime("%Y-%m")),
@@ -61,12 +62,21 @@ def _single(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
     )
 
 
+def _bonds(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Red/yellow projects; an unmet project no rule grades any more holds its open alert."""
+    held = frame.filter((pl.col("level") == OUT_OF_WINDOW) & ~pl.col("reached")).with_columns(
+        level=pl.lit(HOLD),
+        message=pl.format("{}「{}」{}", pl.col("region_name"), pl.col("project"), pl.col("reason")),
+    )
+    return pl.concat([_single(frame, "project"), held], how="diagonal_relaxed")
+
+
 def alert_candidates(findings: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
     """Return one row per finding that should be an open alert now."""
     builders = {
         "subsidies": lambda f: _subsidies(f, as_of),
         "warnings": lambda f: _lights(f, "fund_name"),
-        "bond_projects": lambda f: _single(f, "project"),
+        "bond_projects": _bonds,
         "carryover": lambda f: _single(f, "fund_name"),
     }
     parts = [
