@@ -258,3 +258,20 @@ def test_a_held_alert_keeps_level_status_and_rung_and_takes_the_new_message(stat
 def test_a_hold_opens_no_alert_and_a_red_finding_still_escalates():
     assert _held("firing", open_alert=False).alerts.is_empty()
     assert _held("firing", candidate_level="red").escalations["escalation_step"].to_list() == [2]
+
+
+@pytest.mark.parametrize(("spent", "held"), [(81 * WAN, True), (90 * WAN, False)])
+def test_a_later_rules_red_grade_holds_the_earlier_rules_alert(spent, held):
+    rules = [r for r in parse_rule_texts(read_rule_texts(None) | {"next.yaml": NEXT_YEAR})
+             if r.kind == "bond_deadline"]  # fmt: skip
+    as_of = date(2023, 2, 1)
+    frames = {"bonds": pl.LazyFrame([_project("P", spent, 80 * WAN, as_of=as_of, previous_as_of=date(2023, 1, 1))],
+                                    schema=INPUTS["bonds"])}  # fmt: skip
+    found = {
+        "bond_projects": pl.concat([evaluate_bond_projects(r, rules, frames, as_of) for r in rules])
+    }
+    candidates = alert_candidates(found, as_of, rules).sort("rule_id")
+    expected = [("altay-bonds-2022", HOLD), ("altay-bonds-2023", "red")] if held else []
+    assert candidates.select("rule_id", "level").rows() == expected
+    # without the rules (the old call) nothing is held
+    assert HOLD not in alert_candidates(found, as_of)["level"].to_list()

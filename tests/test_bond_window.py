@@ -9,8 +9,9 @@ from pathlib import Path
 import xlsxwriter
 
 from flows.evaluate import run_evaluation
-from flows.rule_files import load_rules
+from flows.rule_files import load_rules, read_rule_texts
 from tests.helpers import load_file, rows
+from triggers.rules import parse_rule_texts
 from warehouse.alerts import resolve
 from warehouse.connection import connect
 
@@ -89,3 +90,48 @@ def test_a_project_outside_every_window_keeps_its_alert_until_a_person_closes_it
         resolve(con, alert_id, "张三", "项目已调整用途", datetime.now(UTC))
     run_evaluation(db, date(2023, 3, 31), RULES)
     assert [a[2] for a in _alerts(db)] == ["resolved", "resolved"]
+
+
+NEXT_YEAR = """
+rules:
+  - id: altay-bonds-2023
+    kind: bond_deadline
+    title: 2023 年新增专项债券 9 月底前基本使用完毕
+    jurisdiction: "654300"
+    effective: {from: 2023-02-01, to: 2023-12-31}
+    deadline: 2023-09-30
+    escalation:
+      - {name: 告知, after_days: 0, document: 工作提醒单, template: "{project}"}
+"""
+
+
+def test_a_later_rule_takes_over_and_the_old_alert_closes_once_it_grades_the_project_green(
+    db, tmp_path
+):
+    rules = parse_rule_texts(read_rule_texts(None) | {"next.yaml": NEXT_YEAR})
+    load_file(db, "bonds", _ledger(tmp_path, date(2022, 11, 30), {"污水项目": 500}))
+    load_file(db, "bonds", _ledger(tmp_path, date(2022, 12, 31), {"污水项目": 520}))
+    run_evaluation(db, date(2022, 12, 31), rules)
+    # February: the 2023 rule grades it red (5 万元 in 59 days: far too slow for 30 Sep)
+    load_file(db, "bonds", _ledger(tmp_path, date(2023, 2, 28), {"污水项目": 525}))
+    run_evaluation(db, date(2023, 2, 28), rules)
+    assert rows(
+        db,
+        "SELECT rule_id, level, status FROM alerts WHERE kind = 'bond_deadline' ORDER BY alert_id",
+    ) == [
+        ("altay-bonds-2022", "red", "firing"),  # held: the project is not fixed
+        ("altay-bonds-2023", "red", "firing"),
+    ]
+    [(held,)] = rows(db, "SELECT message FROM alerts WHERE rule_id = 'altay-bonds-2022'")
+    assert held.startswith(
+        "阿勒泰市「污水项目」原规则考核期已结束，现由规则 altay-bonds-2023 考核（红灯）："
+    )
+    # March: 90 % reached, green under the 2023 rule: both alerts close
+    load_file(db, "bonds", _ledger(tmp_path, date(2023, 3, 31), {"污水项目": 900}))
+    run_evaluation(db, date(2023, 3, 31), rules)
+    assert rows(
+        db, "SELECT rule_id, status FROM alerts WHERE kind = 'bond_deadline' ORDER BY alert_id"
+    ) == [
+        ("altay-bonds-2022", "resolved"),
+        ("altay-bonds-2023", "resolved"),
+    ]

@@ -81,7 +81,7 @@ def _grade(as_of: date) -> list[pl.Expr]:
 OUT_OF_WINDOW = "out_of_window"
 
 
-def _window_left(rules: list) -> pl.Expr:
+def window_left(rules: list) -> pl.Expr:
     """Return per row the rule whose window over its region ended last before the row's date
     (the most specific if several ended the same day), or null."""
     ended = sorted(
@@ -119,7 +119,7 @@ def evaluate_bond_projects(rule, rules: list, frames: dict, as_of: date) -> pl.D
     project whose window under this rule ended with no rule in force after it (`out_of_window`).
     """
     assigned = assign_rules(frames["bonds"], rules, "as_of")
-    left = pl.col("rule_id").is_null() & (_window_left(rules) == rule.id)
+    left = pl.col("rule_id").is_null() & (window_left(rules) == rule.id)
     bonds = assigned.filter((pl.col("rule_id") == rule.id) | left).with_columns(
         outside=pl.col("rule_id").is_null(), rule_id=pl.lit(rule.id)
     )
