@@ -78,7 +78,7 @@ def run_evaluation(
         evaluation = evaluate(rules, frames, as_of)
         step = transition(
             query_open_alerts(con),
-            alert_candidates(evaluation.findings, as_of),
+            alert_candidates(evaluation.findings, as_of, rules),
             evaluated_rules=evaluation.healthy_rules,
             known_rules=[r.id for r in rules],
             ladders={r.id: r.escalation for r in rules if r.kind == "bond_deadline"},

@@ -1,14 +1,17 @@
 """Special-bond projections on hand-computed cases; the escalation letters from templates."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
 
-from flows.rule_files import load_rules
+from flows.rule_files import load_rules, read_rule_texts
+from triggers.alerting import alert_candidates
 from triggers.bond_deadline import evaluate_bond_counties, evaluate_bond_projects
 from triggers.documents import render_documents
 from triggers.frames import INPUTS
+from triggers.lifecycle import HOLD
+from triggers.rules import parse_rule_texts
 
 RULES = [r for r in load_rules(None) if r.kind == "bond_deadline"]
 ALTAY = next(r for r in RULES if r.id == "altay-bonds-2022")  # 90 % by 31 Aug 2022
@@ -118,3 +121,157 @@ def test_escalation_letters_are_filled_from_the_template():
         "万元（50.0%），按当前进度预计 2022-10-28 达到目标，未能在 2022-08-31 前达到 90.0% 的要求。"
         "现予一次告知，请加快支出进度。"
     )
+
+
+# A project whose latest snapshot no bond rule is in force for (every 2022 rule ends 2022-12-31).
+NEXT_YEAR = """
+rules:
+  - id: altay-bonds-2023
+    kind: bond_deadline
+    title: 2023 年新增专项债券 9 月底前基本使用完毕
+    jurisdiction: "654300"
+    effective: {from: 2023-02-01, to: 2023-12-31}
+    deadline: 2023-09-30
+    escalation:
+      - {name: 告知, after_days: 0, document: 工作提醒单, template: "{project}"}
+"""
+
+
+def _late(spent, as_of, region="654301", rules=RULES, previous_as_of=None) -> dict[str, list]:
+    """Return, per rule id, the (level, reached, reason) of the project's rows on `as_of`."""
+    previous_as_of = previous_as_of or as_of - timedelta(days=30)
+    frames = {"bonds": pl.LazyFrame([_project("P", spent, 80 * WAN, as_of=as_of, previous_as_of=previous_as_of,
+                                               region=region)], schema=INPUTS["bonds"])}  # fmt: skip
+    found = {}
+    for rule in rules:
+        rows = evaluate_bond_projects(rule, rules, frames, as_of)
+        if rows.height:
+            found[rule.id] = rows.select("level", "reached", "reason").rows()
+    return found
+
+
+@pytest.mark.parametrize(
+    ("as_of", "level"),
+    [
+        (date(2022, 12, 31), "red"),  # the last day of the window: the deadline has passed, unmet
+        (date(2023, 1, 1), "out_of_window"),  # the day after: no rule grades it any more
+        (date(2023, 1, 31), "out_of_window"),
+    ],
+)
+def test_a_project_leaving_every_window_is_reported_by_the_rule_that_ended_last(as_of, level):
+    found = _late(85 * WAN, as_of)
+    # altay-bonds-2022 and national-bonds-2022 both end on 31 Dec: the more specific one reports
+    assert list(found) == ["altay-bonds-2022"]
+    [(got, reached, reason)] = found["altay-bonds-2022"]
+    assert (got, reached) == (level, False)
+    if level == "out_of_window":
+        assert reason == (
+            "不在任何规则的考核期内（规则「阿勒泰地区 2022 年新增专项债券力争 8 月底前基本使用完毕」"
+            f"考核期 2022-01-01 至 2022-12-31 已结束，截止日 2022-08-31）：截至 {as_of} 支出进度 85.0%，"
+            "未达目标，告警保留至人工关闭或新规则覆盖后达标"
+        )
+
+
+def test_a_project_outside_every_window_that_reached_the_target_says_so():
+    [(level, reached, reason)] = _late(90 * WAN, date(2023, 1, 31))["altay-bonds-2022"]
+    assert (level, reached) == ("out_of_window", True)
+    assert reason.endswith("支出进度 90.0%，已达到目标")
+
+
+def test_a_project_a_later_rule_covers_is_graded_by_that_rule():
+    rules = parse_rule_texts(read_rule_texts(None) | {"next.yaml": NEXT_YEAR})
+    rules = [r for r in rules if r.kind == "bond_deadline"]
+    # 31 Jan 2023: the 2023 rule is not in force yet
+    before = _late(85 * WAN, date(2023, 1, 31), rules=rules)
+    assert [(rule, rows[0][0]) for rule, rows in before.items()] == [
+        ("altay-bonds-2022", "out_of_window")
+    ]
+    # from 1 Feb 2023 the 2023 rule grades it, and the 2022 rule reports nothing for it
+    found = _late(85 * WAN, date(2023, 2, 1), rules=rules, previous_as_of=date(2023, 1, 31))
+    assert list(found) == ["altay-bonds-2023"]
+    assert found["altay-bonds-2023"][0][0] == "green"  # 5 万元 a day, 5 万元 to go by 30 Sep
+
+
+def test_the_kunming_district_project_is_reported_by_its_own_rule():
+    assert list(_late(85 * WAN, date(2023, 1, 1), region="530112")) == ["xishan-bonds-2022"]
+
+
+def test_out_of_window_projects_are_left_out_of_the_county_totals():
+    as_of = date(2023, 1, 31)
+    frames = {"bonds": pl.LazyFrame([_project("P", 85 * WAN, 80 * WAN, as_of=as_of, previous_as_of=date(2023, 1, 1)),
+                                     _project("Q", 85 * WAN, 80 * WAN, as_of=date(2022, 12, 31),
+                                              previous_as_of=date(2022, 11, 30))],
+                                    schema=INPUTS["bonds"])}  # fmt: skip
+    projects = evaluate_bond_projects(ALTAY, RULES, frames, as_of)
+    assert projects.select("project", "level").sort("project").rows() == [
+        ("P", "out_of_window"),
+        ("Q", "red"),
+    ]
+    counties = evaluate_bond_counties(projects, as_of)
+    assert counties.select("projects", "spent_fen", "level").rows() == [(1, 85 * WAN, "red")]
+
+
+def test_only_an_unmet_out_of_window_project_holds_its_alert():
+    as_of = date(2023, 1, 31)
+    frames = {"bonds": pl.LazyFrame([_project("P", 85 * WAN, 80 * WAN, as_of=as_of),
+                                     _project("Q", 90 * WAN, 80 * WAN, as_of=as_of)],
+                                    schema=INPUTS["bonds"])}  # fmt: skip
+    found = {"bond_projects": evaluate_bond_projects(ALTAY, RULES, frames, as_of)}
+    candidates = alert_candidates(found, as_of)
+    assert candidates.select("rule_id", "subject", "level").rows() == [
+        ("altay-bonds-2022", "654301/P", HOLD)
+    ]
+    assert candidates["message"][0].startswith("阿勒泰市「P」不在任何规则的考核期内（")
+
+
+def _held(status: str, candidate_level: str = HOLD, open_alert: bool = True):
+    """Run one transition of an alert red since 1 Sep 2022 (告知 taken) against one candidate."""
+    from datetime import UTC, datetime
+
+    from triggers.lifecycle import ALERT_SCHEMA, CANDIDATE_SCHEMA, transition
+
+    alert = {"alert_id": 7, "rule_id": ALTAY.id, "subject": "654301/P", "kind": "bond_deadline",
+             "region_code": "654301", "level": "red", "status": status, "message": "截止日已过",
+             "opened_at": datetime(2022, 9, 1, tzinfo=UTC), "opened_as_of": date(2022, 9, 1),
+             "resolved_at": None, "red_since": date(2022, 9, 1), "escalation_step": 1,
+             "step_on": date(2022, 9, 1)}  # fmt: skip
+    candidate = {k: alert[k] for k in CANDIDATE_SCHEMA} | {"level": candidate_level,
+                                                           "message": "不在任何规则的考核期内"}  # fmt: skip
+    return transition(
+        pl.DataFrame([alert] if open_alert else [], schema=ALERT_SCHEMA),
+        pl.DataFrame([candidate], schema=CANDIDATE_SCHEMA),
+        evaluated_rules=[ALTAY.id], known_rules=[ALTAY.id], ladders={ALTAY.id: ALTAY.escalation},
+        as_of=date(2023, 1, 31), now=datetime(2023, 1, 31, 1, tzinfo=UTC), next_id=100,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("status", ["firing", "acknowledged"])
+def test_a_held_alert_keeps_level_status_and_rung_and_takes_the_new_message(status):
+    step = _held(status)
+    assert step.alerts.select(
+        "alert_id", "level", "status", "escalation_step", "message"
+    ).rows() == [(7, "red", status, 1, "不在任何规则的考核期内")]
+    assert step.events.is_empty()  # no state change: nothing to notify
+    assert step.escalations.is_empty()  # 提醒 was due after 20 days, but no rule grades it now
+
+
+def test_a_hold_opens_no_alert_and_a_red_finding_still_escalates():
+    assert _held("firing", open_alert=False).alerts.is_empty()
+    assert _held("firing", candidate_level="red").escalations["escalation_step"].to_list() == [2]
+
+
+@pytest.mark.parametrize(("spent", "held"), [(81 * WAN, True), (90 * WAN, False)])
+def test_a_later_rules_red_grade_holds_the_earlier_rules_alert(spent, held):
+    rules = [r for r in parse_rule_texts(read_rule_texts(None) | {"next.yaml": NEXT_YEAR})
+             if r.kind == "bond_deadline"]  # fmt: skip
+    as_of = date(2023, 2, 1)
+    frames = {"bonds": pl.LazyFrame([_project("P", spent, 80 * WAN, as_of=as_of, previous_as_of=date(2023, 1, 1))],
+                                    schema=INPUTS["bonds"])}  # fmt: skip
+    found = {
+        "bond_projects": pl.concat([evaluate_bond_projects(r, rules, frames, as_of) for r in rules])
+    }
+    candidates = alert_candidates(found, as_of, rules).sort("rule_id")
+    expected = [("altay-bonds-2022", HOLD), ("altay-bonds-2023", "red")] if held else []
+    assert candidates.select("rule_id", "level").rows() == expected
+    # without the rules (the old call) nothing is held
+    assert HOLD not in alert_candidates(found, as_of)["level"].to_list()

@@ -94,3 +94,82 @@ def test_nothing_received_gives_no_rates_and_says_so():
     row = _grade(_fund(received=0, allocated=0, paid=0))["F1"]
     assert row["spending_rate"] is None
     assert "上级下达金额为 0，无法计算进度" in row["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("b1_paid", "level"),
+    [
+        (36_499, "yellow_bell"),  # one fen short of fully paid: its region still lags its peers
+        (36_500, "green"),  # fully paid (paid = received): no bell, whatever the region does
+        (36_501, "green"),  # paid more than received (a refund pending): still fully paid
+    ],
+)
+def test_a_fully_paid_fund_gets_no_yellow_bell(b1_paid, level):
+    # 654321 lags 654301 because of its fund B2 (on pace, so green, but with a bell); B1 is the
+    # fund under test in the lagging region.
+    rows = _grade(
+        _fund("A", "654301", paid=36_500),
+        _fund("B1", "654321", paid=b1_paid),
+        _fund("B2", "654321", paid=18_300),
+    )
+    assert rows["B2"]["level"] == "yellow_bell"
+    assert rows["B1"]["level"] == level
+    if level == "green":
+        assert rows["B1"]["reasons"] == ["进度正常：支出进度 100.0%，时序进度 50.1%"]
+
+
+def test_a_fully_paid_fund_with_money_in_an_own_funds_account_is_still_red():
+    assert _grade(_fund(paid=36_500, own=1))["F1"]["level"] == "red"
+
+
+MONTH_END = RULE.model_copy(update={"time_progress": "month_end"})
+
+
+@pytest.mark.parametrize(
+    ("as_of", "day_of_year", "month_end"),
+    [
+        (date(2022, 6, 30), (181, 365), (6, 12)),
+        (date(2022, 7, 1), (182, 365), (6, 12)),  # July is not complete on its first day
+        (date(2022, 7, 30), (211, 365), (6, 12)),
+        (date(2022, 7, 31), (212, 365), (7, 12)),
+        (date(2022, 12, 31), (365, 365), (12, 12)),
+        (date(2023, 1, 1), (1, 365), (0, 12)),
+        (date(2023, 2, 28), (59, 365), (2, 12)),
+        (date(2024, 2, 28), (59, 366), (1, 12)),  # leap year: February ends on the 29th
+        (date(2024, 2, 29), (60, 366), (2, 12)),
+        (date(2024, 6, 30), (182, 366), (6, 12)),
+        (date(2024, 12, 31), (366, 366), (12, 12)),
+    ],
+)
+def test_time_progress_conventions(as_of, day_of_year, month_end):
+    fund = _fund(as_of=as_of, release=None)
+    for rule, (elapsed, period) in ((RULE, day_of_year), (MONTH_END, month_end)):
+        frames = {"funds": pl.LazyFrame([fund], schema=INPUTS["funds"])}
+        row = evaluate_direct_fund(rule, [rule], frames, as_of).row(0, named=True)
+        assert row["time_progress"] == pytest.approx(elapsed / period), rule.time_progress
+
+
+def test_the_default_convention_is_the_day_of_the_year():
+    assert RULE.time_progress == "day_of_year"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "rule", "paid", "level"),
+    [
+        # month_end: 50 % on 30 June and still on 1 July; 40 % paid is exactly 10 points behind
+        (date(2022, 6, 30), MONTH_END, 48_000, "yellow"),
+        (date(2022, 6, 30), MONTH_END, 48_001, "green"),
+        (date(2022, 7, 1), MONTH_END, 48_000, "yellow"),
+        # day_of_year: 1 July is 182/365 = 49.86 %, so 40 % paid is 9.86 points behind
+        (date(2022, 7, 1), RULE, 48_000, "green"),
+        # 31 December: 100 % either way; 80 % paid is exactly 20 points behind: yellow, not red
+        (date(2022, 12, 31), MONTH_END, 96_000, "yellow"),
+        (date(2022, 12, 31), MONTH_END, 95_999, "red"),
+        (date(2022, 12, 31), RULE, 96_000, "yellow"),
+        (date(2024, 12, 31), RULE, 95_999, "red"),
+    ],
+)
+def test_lights_follow_the_rules_time_progress(as_of, rule, paid, level):
+    fund = _fund(paid=paid, received=120_000, allocated=120_000, as_of=as_of)
+    frames = {"funds": pl.LazyFrame([fund], schema=INPUTS["funds"])}
+    assert evaluate_direct_fund(rule, [rule], frames, as_of)["level"][0] == level

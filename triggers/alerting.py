@@ -4,8 +4,9 @@ from datetime import date
 
 import polars as pl
 
+from triggers.bond_deadline import OUT_OF_WINDOW, window_left
 from triggers.frames import collect, pct_text
-from triggers.lifecycle import CANDIDATE_SCHEMA
+from triggers.lifecycle import CANDIDATE_SCHEMA, HOLD
 
 SUBJECTS = {
     "subsidies": pl.format("{}/{}", pl.col("region_code"), pl.col("period").dt.strftime("%Y-%m")),
@@ -117,12 +118,46 @@ def _single(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
     )
 
 
-def alert_candidates(findings: dict[str, pl.DataFrame], as_of: date) -> pl.DataFrame:
-    """Return one row per finding that should be an open alert now."""
+def _bonds(frame: pl.LazyFrame, rules: list) -> pl.LazyFrame:
+    """Red/yellow projects, and holds that keep an open alert no rule may clear yet.
+
+    An unmet project no rule grades any more holds its alert under the rule whose window ended;
+    one a later rule grades red or yellow holds the earlier rule's alert, which closes once the
+    later rule grades it green (docs/rules.md).
+    """
+    project = pl.format("{}「{}」", pl.col("region_name"), pl.col("project"))
+    outside = frame.filter((pl.col("level") == OUT_OF_WINDOW) & ~pl.col("reached")).with_columns(
+        level=pl.lit(HOLD), message=pl.concat_str(project, pl.col("reason"))
+    )
+    label = pl.col("level").replace_strict({"red": "红灯", "yellow": "黄灯"}, default="")
+    earlier = window_left([r for r in rules if r.kind == "bond_deadline"])
+    handed = (
+        frame.filter(pl.col("level").is_in(["red", "yellow"]))
+        .with_columns(earlier=earlier)
+        .filter(pl.col("earlier").is_not_null() & (pl.col("earlier") != pl.col("rule_id")))
+        .with_columns(
+            message=pl.format(
+                "{}原规则考核期已结束，现由规则 {} 考核（{}）：{}；告警保留至达标或人工关闭",
+                project, pl.col("rule_id"), label, pl.col("reason"),
+            ),
+            rule_id=pl.col("earlier"),
+            level=pl.lit(HOLD),
+        )
+    )  # fmt: skip
+    return pl.concat([_single(frame, "project"), outside, handed], how="diagonal_relaxed")
+
+
+def alert_candidates(
+    findings: dict[str, pl.DataFrame], as_of: date, rules: list = ()
+) -> pl.DataFrame:
+    """Return one row per finding that should be an open alert now (and the holds, see `_bonds`).
+
+    `rules` are the evaluated rules; without them a later bond rule's grading holds nothing.
+    """
     builders = {
         "subsidies": lambda f: _subsidies(f, as_of),
         "warnings": lambda f: _lights(f, "fund_name"),
-        "bond_projects": lambda f: _single(f, "project"),
+        "bond_projects": lambda f: _bonds(f, list(rules)),
         "carryover": lambda f: _single(f, "fund_name"),
     }
     parts = [

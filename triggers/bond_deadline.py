@@ -3,6 +3,10 @@
 Pace is the average daily spending between the two latest snapshots (or, with one snapshot, since
 the money arrived). Project projections are exact integer day counts; a county's pace is the sum
 of its projects' paces.
+
+A project whose latest snapshot no bond rule is in force for is reported by the rule whose
+window ended last (level `out_of_window`), so its open alert is held, not resolved as if fixed
+(docs/rules.md); such projects are left out of the county totals.
 """
 
 from datetime import date
@@ -10,7 +14,7 @@ from datetime import date
 import polars as pl
 
 from triggers.frames import collect
-from triggers.jurisdictions import assign_rules
+from triggers.jurisdictions import assign_rules, covers, prefix
 
 _I128 = pl.Int128
 
@@ -74,6 +78,36 @@ def _grade(as_of: date) -> list[pl.Expr]:
     return [level.alias("level"), reason.alias("reason")]
 
 
+OUT_OF_WINDOW = "out_of_window"
+
+
+def window_left(rules: list) -> pl.Expr:
+    """Return per row the rule whose window over its region ended last before the row's date
+    (the most specific if several ended the same day), or null."""
+    ended = sorted(
+        (r for r in rules if r.effective.end is not None),
+        key=lambda r: (r.effective.end, len(prefix(r.jurisdiction))),
+    )
+    choice = pl.lit(None, dtype=pl.String)
+    for rule in ended:
+        after = pl.col("as_of") > rule.effective.end
+        choice = pl.when(covers(rule.jurisdiction) & after).then(pl.lit(rule.id)).otherwise(choice)
+    return choice
+
+
+def _out_of_window(rule) -> list[pl.Expr]:
+    """Return the level and reason of a project no rule grades any more (see module doc)."""
+    rate = (pl.col("spending_rate") * 100).round(1).cast(pl.String)
+    window = f"规则「{rule.title}」考核期 {rule.effective.start} 至 {rule.effective.end} 已结束"
+    reason = pl.format(
+        "不在任何规则的考核期内（{}，截止日 {}）：截至 {} 支出进度 {}%，{}",
+        pl.lit(window), pl.col("deadline"), pl.col("as_of"), rate,
+        pl.when(pl.col("reached")).then(pl.lit("已达到目标"))
+        .otherwise(pl.lit("未达目标，告警保留至人工关闭或新规则覆盖后达标")),
+    )  # fmt: skip
+    return [pl.lit(OUT_OF_WINDOW).alias("level"), reason.alias("reason")]
+
+
 def _projected(remaining_x: pl.Expr, per_day_x: pl.Expr) -> pl.Expr:
     """Return as_of + ceil(remaining / pace) days, or null without forward pace."""
     days = (remaining_x + per_day_x - 1) // per_day_x
@@ -81,8 +115,14 @@ def _projected(remaining_x: pl.Expr, per_day_x: pl.Expr) -> pl.Expr:
 
 
 def evaluate_bond_projects(rule, rules: list, frames: dict, as_of: date) -> pl.DataFrame:
-    """Return one row per project this rule governs, with its projection and level."""
-    bonds = assign_rules(frames["bonds"], rules, "as_of").filter(pl.col("rule_id") == rule.id)
+    """Return one row per project this rule governs, with its projection and level, and one per
+    project whose window under this rule ended with no rule in force after it (`out_of_window`).
+    """
+    assigned = assign_rules(frames["bonds"], rules, "as_of")
+    left = pl.col("rule_id").is_null() & (window_left(rules) == rule.id)
+    bonds = assigned.filter((pl.col("rule_id") == rule.id) | left).with_columns(
+        outside=pl.col("rule_id").is_null(), rule_id=pl.lit(rule.id)
+    )
     bonds = _pace(bonds.with_columns(**_rule_frame(rule)))
     target_x = pl.col("quota_fen").cast(_I128) * pl.col("target_e4")
     spent_x = pl.col("spent_fen").cast(_I128) * 10_000
@@ -102,6 +142,10 @@ def evaluate_bond_projects(rule, rules: list, frames: dict, as_of: date) -> pl.D
             ),
         )
         .with_columns(_grade(as_of))
+        .with_columns(
+            pl.when(pl.col("outside")).then(expr).otherwise(pl.col(expr.meta.output_name()))
+            for expr in _out_of_window(rule)
+        )
     )
     return out.select(PROJECT_COLUMNS).pipe(collect)
 
@@ -111,6 +155,7 @@ def evaluate_bond_counties(projects: pl.DataFrame, as_of: date) -> pl.DataFrame:
     paced = pl.col("pace_days") > 0
     counties = (
         projects.lazy()
+        .filter(pl.col("level") != OUT_OF_WINDOW)
         .group_by("rule_id", "region_code")
         .agg(
             pl.col("region_name").first(),

@@ -1,4 +1,9 @@
-"""Carry-over recall: fund balances still unspent at the end of the year after budgeting."""
+"""Carry-over recall: fund balances still unspent at the end of the year after budgeting.
+
+The fund ledger has no 预算年度 column, so the budget year is derived from the release date: money
+released in one of the rule's `advance_release_months` (default October–December, 提前下达) is
+next year's budget (docs/rules.md).
+"""
 
 from datetime import date
 
@@ -8,6 +13,15 @@ from triggers.frames import collect
 from triggers.jurisdictions import assign_rules
 
 
+def budget_year_of(advance_months: list[int]) -> pl.Expr:
+    """Return the budget year of a fund's money: its release year, or the next one if released
+    in advance (提前下达: in one of `advance_months`); without a release date, the snapshot's year.
+    """
+    released = pl.col("release_date")
+    advance = released.dt.month().is_in(advance_months).cast(pl.Int32)
+    return pl.coalesce(released.dt.year() + advance, pl.col("as_of").dt.year())
+
+
 def evaluate_carryover(rule, rules: list, frames: dict, as_of: date) -> pl.DataFrame:
     """Return the funds with a balance, each with its recall date and level.
 
@@ -15,7 +29,7 @@ def evaluate_carryover(rule, rules: list, frames: dict, as_of: date) -> pl.DataF
     `warn_days_before`; funds with nothing left, or far from the date, are not returned.
     """
     funds = assign_rules(frames["funds"], rules, "as_of").filter(pl.col("rule_id") == rule.id)
-    budget_year = pl.coalesce(pl.col("release_date"), pl.col("as_of")).dt.year()
+    budget_year = budget_year_of(rule.advance_release_months)
     recall_on = pl.date(budget_year + rule.recall_after_years, 12, 31)
     out = funds.with_columns(
         budget_year=budget_year,
@@ -30,12 +44,17 @@ def evaluate_carryover(rule, rules: list, frames: dict, as_of: date) -> pl.DataF
         .then(pl.lit("yellow"))
     ).filter(pl.col("level").is_not_null())
     balance = (pl.col("balance_fen") / 1_000_000).round(2)
+    advance = (
+        pl.when(pl.col("budget_year") > pl.col("release_date").dt.year())
+        .then(pl.format("（{} 提前下达）", pl.col("release_date")))
+        .otherwise(pl.lit(""))
+    )
     reason = (
         pl.when(pl.col("level") == "red")
-        .then(pl.format("{} 年安排的资金至 {} 仍有 {} 万元未支出，应收回统筹",
-                        pl.col("budget_year"), pl.col("recall_on"), balance))
-        .otherwise(pl.format("{} 年安排的资金尚有 {} 万元未支出，{} 后将收回统筹",
-                             pl.col("budget_year"), balance, pl.col("recall_on")))
+        .then(pl.format("{} 年安排的资金{}至 {} 仍有 {} 万元未支出，应收回统筹",
+                        pl.col("budget_year"), advance, pl.col("recall_on"), balance))
+        .otherwise(pl.format("{} 年安排的资金{}尚有 {} 万元未支出，{} 后将收回统筹",
+                             pl.col("budget_year"), advance, balance, pl.col("recall_on")))
     )  # fmt: skip
     return (
         out.with_columns(rule_id=pl.lit(rule.id), reason=reason)

@@ -1,7 +1,9 @@
 """Direct-fund lights: red / yellow / yellow_bell / green per fund snapshot, with reasons.
 
 Comparisons are exact: money is integer fen and "points behind time progress" is compared by
-cross-multiplying, so a fund exactly 20 points behind is yellow, never red by rounding.
+cross-multiplying, so a fund exactly 20 points behind is yellow, never red by rounding. Time
+progress is a fraction `elapsed / period` in whole units: days of the year (`day_of_year`) or
+complete months of twelve (`month_end`), as the rule says (docs/rules.md).
 """
 
 from datetime import date
@@ -28,6 +30,20 @@ def _params(rules: list) -> pl.LazyFrame:
             for r in rules
         ]
     )
+
+
+def time_progress(convention: str, as_of: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """Return time progress on `as_of` as (elapsed, period) integers.
+
+    `day_of_year`: the snapshot's day of the year over 365 or 366 (30 June 2022 = 181/365).
+    `month_end`: the months complete on the snapshot's day over 12: a month counts once its last
+    day is reached (30 June = 6/12, 1 July = 6/12, 31 December = 12/12, 29 Feb 2024 = 2/12).
+    """
+    if convention == "month_end":
+        complete = as_of.dt.month() - (as_of != as_of.dt.month_end()).cast(pl.Int8)
+        return complete.cast(_I128), pl.lit(12, dtype=_I128)
+    days = pl.when(as_of.dt.is_leap_year()).then(366).otherwise(365).cast(_I128)
+    return as_of.dt.ordinal_day().cast(_I128), days
 
 
 def _pct(numerator: str, denominator: str) -> pl.Expr:
@@ -63,25 +79,26 @@ def evaluate_direct_fund(rule, rules: list, frames: dict, as_of: date) -> pl.Dat
         nulls_equal=True,
     )
     recv, paid = pl.col("received_fen").cast(_I128), pl.col("paid_fen").cast(_I128)
-    year_days = pl.when(pl.col("as_of").dt.is_leap_year()).then(366).otherwise(365)
-    elapsed = pl.col("as_of").dt.ordinal_day().cast(_I128)
-    # 100 × (time progress − spending rate) × D × received, in integers
-    behind = 100 * (elapsed * recv - paid * year_days)
-    scale = year_days * recv
+    elapsed, period = time_progress(rule.time_progress, pl.col("as_of"))
+    # 100 × (time progress − spending rate) × period × received, in integers
+    behind = 100 * (elapsed * recv - paid * period)
+    scale = period * recv
     incomplete = pl.col("allocated_fen") < pl.col("received_fen")
     deadline = pl.col("release_date") + pl.duration(days=pl.col("deadline_days"))
     days_left = (deadline - pl.col("as_of")).dt.total_days()
     out = funds.with_columns(
         allocation_rate=_pct("allocated_fen", "received_fen"),
         spending_rate=_pct("paid_fen", "received_fen"),
-        time_progress=elapsed / year_days,
+        time_progress=elapsed / period,
         allocation_deadline=deadline,
         overdue=incomplete & (days_left < 0),
         due_soon=incomplete & days_left.is_between(0, pl.col("due_soon_days")),
         own_funds=pl.col("own_funds_payments") > 0,
         far_behind=(recv > 0) & (behind > pl.col("red_points") * scale),
         behind=(recv > 0) & (behind >= pl.col("yellow_points") * scale),
+        # a fund with everything paid has nothing left to lag with: no bell for it
         below_peers=(pl.col("peer_regions") > 1)
+        & (paid < recv)
         & (
             pl.col("region_paid") * pl.col("peer_received")
             < pl.col("peer_paid") * pl.col("region_received")

@@ -12,6 +12,9 @@ import polars as pl
 
 KEY = ["rule_id", "subject"]
 SEVERITY = {"yellow": 1, "red": 2}
+# a candidate level that keeps an open alert as it is (level, status, ladder), only its message
+# updated, and opens none: a finding no rule grades any more is not "fixed" (triggers.alerting)
+HOLD = "hold"
 
 ALERT_SCHEMA = {
     "alert_id": pl.Int64,
@@ -114,11 +117,14 @@ def transition(
     """
     alerts = alerts.select(ALERT_SCHEMA.keys()).cast(ALERT_SCHEMA)
     candidates = candidates.select(CANDIDATE_SCHEMA.keys()).cast(CANDIDATE_SCHEMA)
+    held = candidates.filter(pl.col("level") == HOLD).select(*KEY, held_message="message")
+    candidates = candidates.filter(pl.col("level") != HOLD)
     joined = alerts.join(candidates, on=KEY, how="full", coalesce=True, suffix="_new")
-    joined = joined.with_columns(
+    joined = joined.join(held, on=KEY, how="left").with_columns(
         is_new=pl.col("alert_id").is_null(),
         rule_removed=~pl.col("rule_id").is_in(known_rules),
         gone=pl.col("level_new").is_null()
+        & pl.col("held_message").is_null()
         & (pl.col("rule_id").is_in(evaluated_rules) | ~pl.col("rule_id").is_in(known_rules)),
     )
     new_ids = pl.int_range(0, pl.len(), dtype=pl.Int64).over("is_new") + next_id
@@ -148,7 +154,7 @@ def transition(
         level=level,
         kind=pl.coalesce("kind_new", "kind"),
         region_code=pl.coalesce("region_code_new", "region_code"),
-        message=pl.coalesce("message_new", "message"),
+        message=pl.coalesce("message_new", "held_message", "message"),
         opened_at=pl.coalesce("opened_at", pl.lit(now)),
         opened_as_of=pl.coalesce("opened_as_of", pl.lit(as_of)),
         resolved_at=pl.when(pl.col("gone")).then(pl.lit(now)),

@@ -106,6 +106,11 @@ class DirectFundRule(RuleBase):
     red_behind_points: int = Field(20, ge=1, le=100)
     yellow_behind_points: int = Field(10, ge=0, le=100)
     stale_after_days: int = Field(45, ge=1, le=400)
+    time_progress: Literal["day_of_year", "month_end"] = Field(
+        "day_of_year",
+        description="time progress: the snapshot's day of the year ÷ 365/366, or the months "
+        "complete on that day ÷ 12 (docs/rules.md)",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> "DirectFundRule":
@@ -162,6 +167,19 @@ class CarryoverRecallRule(RuleBase):
     kind: Literal["carryover_recall"]
     recall_after_years: int = Field(1, ge=1, le=5)
     warn_days_before: int = Field(60, ge=0, le=365)
+    advance_release_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        [10, 11, 12],
+        description="months in which money released is next year's budget (提前下达); "
+        "the ledger has no 预算年度 column (docs/rules.md)",
+    )
+
+    @field_validator("advance_release_months")
+    @classmethod
+    def _year_end(cls, value: list[int]) -> list[int]:
+        months = sorted(set(value))
+        if months and months != list(range(months[0], 13)):
+            raise ValueError("advance_release_months 须为截至 12 月的连续月份，例如 [10, 11, 12]")
+        return months
 
 
 Rule = Annotated[
