@@ -12,6 +12,7 @@ from policy_monitor import (
     cli_admin,
     cli_notify,
     cli_report,
+    cli_revisions,
     cli_service,
     cli_triggers,
     cli_watch,
@@ -116,6 +117,7 @@ app.add_typer(cli_admin.users, name="user")
 app.command()(cli_admin.dashboard)
 app.command()(cli_watch.watch)
 app.command()(cli_report.report)
+app.command()(cli_revisions.revisions)
 app.command()(cli_service.demo)
 app.command()(cli_service.serve)
 app.command()(cli_notify.notify)

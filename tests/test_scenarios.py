@@ -12,17 +12,21 @@ before an earlier one is a replay: the evaluation on that date uses only what wa
   (`reasons_contain` is a substring of one reason);
 - `alerts`: matched by (rule_id, subject); keys status, level, `message_contains`;
 - `no_alert`: (rule_id, subject) pairs that must have no open alert;
-- `budgeted_once`: an index month in which no (region, group) count is budgeted by two rules.
+- `budgeted_once`: an index month in which no (region, group) count is budgeted by two rules;
+- `revisions`: exactly the rows of `policy-monitor revisions --json` (the listed keys of each).
 """
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from flows.evaluate import run_evaluation
 from flows.rule_files import load_rules
+from policy_monitor.cli import app
 from tests.helpers import load_file
 from warehouse.connection import connect
 
@@ -80,6 +84,13 @@ def _check(db: Path, when: date, expect: dict) -> None:
     for rule_id, subject in expect.get("no_alert", []):
         alert = alerts.get((rule_id, subject))
         assert alert is None or alert["status"] == "resolved", f"{when}: open {alert}"
+    if "revisions" in expect:
+        result = CliRunner().invoke(app, ["--db", str(db), "revisions", "--json"])
+        assert result.exit_code == 0, result.output
+        got = json.loads(result.stdout)
+        want = expect["revisions"]
+        assert [{k: g[k] for k in w} for g, w in zip(got, want, strict=False)] == want, got
+        assert len(got) == len(want), got
     if "budgeted_once" in expect:
         month = expect["budgeted_once"]
         keys = [

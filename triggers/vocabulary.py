@@ -16,9 +16,10 @@ STATUS = {"firing": "告警中", "acknowledged": "已确认", "resolved": "已�
 SUBSIDY = {
     "triggered": "已触发",
     "not_triggered": "未触发",
-    "no_data": "待发布",
+    "pending": "待定（等待数据）",
     "overdue": "数据逾期",
 }
+PAYMENT = {"not_due": "未到期", "paid": "已发放", "partly_paid": "部分发放", "unpaid": "逾期未发放"}
 GROUPS = {
     "urban_dibao": "城市低保", "rural_dibao": "农村低保", "tekun": "特困人员",
     "orphan_institutional": "集中供养孤儿", "orphan_dispersed": "社会散居孤儿",

@@ -36,7 +36,7 @@ def subsidy_card(subsidies: pl.DataFrame) -> dbc.Col:
     status = {
         "triggered": "已触发",
         "not_triggered": "未触发",
-        "no_data": "待发布",
+        "pending": "待定（等待数据）",
         "overdue": "数据逾期",
     }
     return _card("物价联动（" + row["region_code"] + "）", f"{month(row['period'])} {status[row['status']]}",

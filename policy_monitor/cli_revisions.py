@@ -1,0 +1,40 @@
+"""`policy-monitor revisions`: months whose price decision changed when data was revised."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policy_monitor.cli_common import SUBSIDY_WORDS, echo_json
+
+
+def revisions(
+    ctx: typer.Context,
+    region: Annotated[
+        str | None, typer.Option(help="Region code (its sub-regions included)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Months whose decision on the latest values differs from the decision first made."""
+    from warehouse.connection import connect
+    from warehouse.revisions import query_revisions
+
+    db = Path(ctx.obj["db"])
+    if not db.exists():
+        typer.echo(f"仓库 {db} 还不存在：请先导入数据并运行 policy-monitor evaluate", err=True)
+        raise typer.Exit(2)
+    with connect(db, read_only=True) as con:
+        rows = query_revisions(con, region).to_dicts()
+    if as_json:
+        return echo_json(rows)
+    if not rows:
+        typer.echo("没有因数据修订而改变的判定")
+    for r in rows:
+        then, now = r["decided_on"], r["latest"]
+        typer.echo(
+            f"{r['region_code']} {r['period']}（{r['rule_id']}）："
+            f"{SUBSIDY_WORDS[r['decision_then']]} → {SUBSIDY_WORDS[r['decision_now']]}；"
+            f"CPI {then['cpi_yoy_pct']}% → {now['cpi_yoy_pct']}%，"
+            f"食品 {then['food_yoy_pct']}% → {now['food_yoy_pct']}%"
+            f"（{then['published_on']} → {now['published_on']}）"
+        )
