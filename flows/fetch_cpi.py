@@ -18,6 +18,7 @@ from appstate.inbox import inbox_path
 from flows.evaluate import today
 from flows.settings import FlowSettings
 from flows.sources import nbs_portal
+from triggers.periods import add_months
 from warehouse import queries
 from warehouse.settings import WarehouseSettings
 
@@ -27,9 +28,8 @@ RETRY_DELAYS = [60, 300, 900, 1800, 3600, 7200]
 
 def expected_month(as_of: date) -> str:
     """Return the newest month ('YYYY-MM') whose CPI should be published by `as_of`."""
-    back = 1 if as_of.day >= RELEASE_DAY else 2
-    index = as_of.year * 12 + as_of.month - 1 - back
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    month = add_months(as_of, -1 if as_of.day >= RELEASE_DAY else -2)
+    return f"{month.year:04d}-{month.month:02d}"
 
 
 def newest_in_warehouse(db: Path) -> str | None:

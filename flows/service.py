@@ -73,15 +73,19 @@ def deployments(db: Path, settings: FlowSettings | None = None) -> list:
     """Return every deployment of the service with its schedule."""
     settings = settings or FlowSettings()
     params = {"db": str(db)}
+    inbox_every = Interval(timedelta(seconds=settings.inbox_every), timezone=TIMEZONE)
     items = [
+        # one run at a time takes the files
         scheduled_inbox.to_deployment(
-            "inbox", parameters=params, concurrency_limit=1,  # one run at a time takes the files
-            schedules=[Interval(timedelta(seconds=settings.inbox_every), timezone=TIMEZONE)],
+            "inbox", parameters=params, concurrency_limit=1, schedules=[inbox_every]
         ),
         scheduled_evaluation.to_deployment(
-            "every-morning", parameters=params, concurrency_limit=1, schedules=[Cron("30 7 * * *", timezone=TIMEZONE)],
+            "every-morning",
+            parameters=params,
+            concurrency_limit=1,
+            schedules=[Cron(settings.evaluate_cron, timezone=TIMEZONE)],
         ),
-    ]  # fmt: skip
+    ]
     items += _optional_deployments(db, settings)
     return items
 

@@ -22,6 +22,10 @@ class FlowSettings(BaseSettings):
     inbox_every: int = Field(
         60, ge=1, description="Seconds between two looks at the inbox by `policy-monitor serve`."
     )
+    evaluate_cron: str = Field(
+        "30 7 * * *",
+        description="When `policy-monitor serve` evaluates every rule (cron, Asia/Shanghai).",
+    )
     cpi_portal: bool = Field(
         False,
         description=(

@@ -3,6 +3,8 @@
 from collections import defaultdict
 from datetime import date
 
+from triggers.periods import add_months
+
 NATION = "000000"
 
 
@@ -10,7 +12,7 @@ def _months(start: date, end: date) -> list[date]:
     months, day = [], start.replace(day=1)
     while day <= end:
         months.append(day)
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        day = add_months(day, 1)
     return months
 
 

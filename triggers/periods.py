@@ -18,6 +18,12 @@ def parse_month(value: object) -> object:
     return value
 
 
+def add_months(day: date, months: int) -> date:
+    """Return the first day of the month `months` after (or before, if negative) `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def _month_end(value: object) -> object:
     if isinstance(value, str) and _MONTH.match(value.strip()):
         return end_of_month(parse_month(value))

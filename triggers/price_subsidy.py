@@ -14,6 +14,7 @@ from triggers.calendar import add_working_days_many
 from triggers.cpi_decision import bp, decide, known_values
 from triggers.frames import collect, empty
 from triggers.jurisdictions import covers, finest
+from triggers.periods import add_months
 from triggers.precedence import owned
 from triggers.price_reasons import reasons
 
@@ -26,7 +27,7 @@ def _months(rule, cpi: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     A month is due once it has ended. With no data at all, only the latest month due is reported
     (as pending or overdue), and nothing for a rule that ended before it.
     """
-    last = date(as_of.year - (as_of.month == 1), (as_of.month - 2) % 12 + 1, 1)
+    last = add_months(as_of, -1)
     end = min(last, rule.effective.end or last)
     first = (
         cpi.filter(pl.col("region_code").is_in(rule.cpi_regions))
