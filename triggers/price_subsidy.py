@@ -142,6 +142,21 @@ def _lines(rule, rules, triggered: pl.LazyFrame, counts: pl.LazyFrame, standards
     )
 
 
+TAKEN = "所辖地区的保障对象均由更具体的地方规则测算（每人只预算一次）"
+
+
+def _counted(rule, triggered: pl.LazyFrame, counts: pl.LazyFrame) -> pl.LazyFrame:
+    """Return the triggered months with beneficiary counts of the rule's groups under it."""
+    mine = counts.filter(covers(rule.jurisdiction) & pl.col("group_code").is_in(list(rule.groups)))
+    months = triggered.select("period")
+    return (
+        _latest(mine, months, ["region_code", "group_code"])
+        .select("period")
+        .unique()
+        .with_columns(counted=pl.lit(True))
+    )
+
+
 def _payments(rule, rules, found: pl.LazyFrame, payments: pl.LazyFrame, as_of: date):
     """Add `paid_fen` and `payment_status` (not_due | paid | partly_paid | unpaid) to triggered months."""
     paid = (
@@ -151,8 +166,10 @@ def _payments(rule, rules, found: pl.LazyFrame, payments: pl.LazyFrame, as_of: d
     )
     triggered = pl.col("status") == "triggered"
     done = pl.col("total_yuan").is_not_null() & (pl.col("paid_fen") >= pl.col("total_yuan") * 100)
-    return found.join(paid, on="period", how="left").with_columns(
-        paid_fen=pl.when(triggered).then(pl.col("paid_fen").fill_null(0)),
+    found = found.join(paid, on="period", how="left").with_columns(
+        paid_fen=pl.when(triggered).then(pl.col("paid_fen").fill_null(0))
+    )
+    return found.with_columns(
         payment_status=pl.when(~triggered)
         .then(pl.lit(None, dtype=pl.String))
         .when(done)
@@ -194,6 +211,8 @@ def evaluate_price_subsidy(
     )
     triggered = found.filter(pl.col("status") == "triggered")
     lines = _lines(rule, rules, triggered, frames["beneficiaries"], frames["standards"])
+    # months with counts that more specific rules budget: this rule budgets nobody there
+    counted = _counted(rule, triggered, frames["beneficiaries"])
     totals = lines.group_by("period").agg(
         persons=pl.col("persons").sum().cast(pl.Int64),
         total_yuan=pl.when(pl.col("total_yuan").is_not_null().any()).then(
@@ -213,6 +232,14 @@ def evaluate_price_subsidy(
         cpi_threshold_bp=pl.lit(bp(rule.cpi_threshold_pct)),
         food_threshold_bp=pl.lit(bp(rule.food_threshold_pct)),
         triggered=pl.col("status") == "triggered",
+    )
+    taken = pl.col("triggered") & pl.col("persons").is_null() & pl.col("counted").fill_null(False)
+    out = out.join(counted, on="period", how="left").with_columns(
+        persons=pl.when(taken).then(0).otherwise(pl.col("persons")),
+        total_yuan=pl.when(taken).then(0).otherwise(pl.col("total_yuan")),
+        reasons=pl.when(taken)
+        .then(pl.col("reasons").list.concat(pl.lit([TAKEN])))
+        .otherwise(pl.col("reasons")),
     )
     out = out.with_columns(
         reasons=pl.when(pl.col("missing_standard").fill_null(False))
