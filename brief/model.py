@@ -1,7 +1,7 @@
 """The one-page monthly leadership brief as plain data, gathered from the published replica.
 
 `gather` reads the latest evaluation's findings through the scoped queries in
-`warehouse.reports` (the same ones the dashboard uses) and returns a `Brief`; `brief.pdf` and
+`warehouse.reads` (the same ones the dashboard uses) and returns a `Brief`; `brief.pdf` and
 `brief.xlsx` turn a Brief into bytes. The month labels the brief and selects the price-linkage
 index shown: the brief for September shows the August index, published in September and payable
 by the end of September. Fund and bond figures are those of the latest evaluation, whose date the
@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 
 from dashboard.format import LEVELS, SUBSIDY, day, money, month, pct
-from warehouse import reports
+from triggers.jurisdictions import depth
+from warehouse import reads
 from warehouse.replica import read_connection
 
 FUND_LEVELS = ("red", "yellow", "yellow_bell", "green")
@@ -225,37 +226,37 @@ def _previous_month(first: date) -> date:
     return date(first.year - 1, 12, 1) if first.month == 1 else date(first.year, first.month - 1, 1)
 
 
-def _depth(code: str) -> int:
-    return len(re.sub("(00)+$", "", code))
-
-
 def _fields(cls, row: dict, **extra) -> dict:
     return {k: row[k] for k in cls.__dataclass_fields__ if k in row} | extra
 
 
 def gather(con: duckdb.DuckDBPyConnection, month_first: date, region: str | None) -> Brief:
     """Return the brief for `month_first` and `region` (None: everything) from the findings."""
-    last = reports.query_last_evaluation(con)
+    last = reads.query_last_evaluation(con)
     if last is None:
         raise BriefUnavailable("尚无评估结果：请先导入数据并运行 policy-monitor evaluate")
-    names = reports.query_region_names(con)
+    names = reads.query_region_names(con)
     index_month = _previous_month(month_first)
-    subsidies = (
-        reports.query_subsidies(con, region).filter(period=index_month).iter_rows(named=True)
-    )
+    subsidies = reads.query_subsidies(con, region).filter(period=index_month).iter_rows(named=True)
     subsidy_lines = [
         SubsidyLine(
-            **_fields(SubsidyLine, r, region_name=names.get(r["region_code"], r["region_code"]))
+            **_fields(
+                SubsidyLine,
+                r,
+                region_name=names.get(r["region_code"], r["region_code"]),
+                reasons="；".join(r["reasons"] or []),
+                per_person_yuan=None if r["per_person_yuan"] is None else int(r["per_person_yuan"]),
+            )
         )
-        for r in sorted(subsidies, key=lambda r: (-_depth(r["region_code"]), r["region_code"]))
+        for r in sorted(subsidies, key=lambda r: (-depth(r["region_code"]), r["region_code"]))
     ]
-    funds = reports.query_fund_levels_by_county(con, region).iter_rows(named=True)
-    bonds = reports.query_bond_counties(con, region).iter_rows(named=True)
+    funds = reads.query_fund_levels_by_county(con, region).iter_rows(named=True)
+    bonds = reads.query_bond_counties(con, region).iter_rows(named=True)
     escalations = [
         Escalation(region_code=r["region_code"], region_name=names.get(r["region_code"], r["region_code"]),
                    project=r["subject"].split("/", 1)[-1], kind=r["kind"], level=r["level"],
                    step=r["escalation_step"], step_name=r["step_name"], step_on=r["step_on"])
-        for r in reports.query_open_escalations(con, region).iter_rows(named=True)
+        for r in reads.query_open_escalations(con, region).iter_rows(named=True)
     ]  # fmt: skip
     return Brief(
         region_code=region,

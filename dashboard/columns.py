@@ -20,7 +20,7 @@ from dashboard import data
 from dashboard.components import LEVEL_STYLE, export_button, grid, message
 from dashboard.excel import to_excel
 from dashboard.format import LEVELS, day
-from warehouse import reports
+from warehouse import reads
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WAN = 10_000
@@ -117,8 +117,8 @@ def summary(frame: pl.DataFrame, levels: dict, noun: str, unit: str) -> str:
     counts = frame["level"].to_list()
     parts = " · ".join(f"{word} {counts.count(level)}" for level, (word, _) in levels.items())
     capped = (
-        f"（仅显示前 {reports.MAX_ROWS:,} {unit}，请用筛选缩小范围）"
-        if frame.height >= reports.MAX_ROWS
+        f"（仅显示前 {reads.MAX_ROWS:,} {unit}，请用筛选缩小范围）"
+        if frame.height >= reads.MAX_ROWS
         else ""
     )
     as_of = f"数据截至 {day(frame['as_of'].max())}，" if frame.height else ""
@@ -149,6 +149,7 @@ class Findings:
         """Return rows as shown: money in 万元, rates in percent, the level's Chinese word."""
         words = {level: word for level, (word, _) in LEVELS.items()}
         return frame.with_columns(
+            pl.col(pl.List(pl.String)).list.join("；"),  # reasons
             *[(pl.col(f"{n}_yuan").cast(pl.Float64) / WAN).round(2).alias(f"{n}_wan") for n in self.money],
             *[(pl.col(rate) * 100).round(1).alias(pct) for rate, pct in self.rates.items()],
             level_word=pl.col("level").replace_strict(words, default=pl.col("level")),
@@ -176,8 +177,8 @@ class Findings:
 def read(page: Findings, region, level, department) -> tuple[pl.DataFrame, list[str], pl.DataFrame]:
     """Return the regions and departments to filter by, and the rows (raises DataUnavailable)."""
     scope = data.scope()
-    regions = data.read(reports.query_regions, scope)
-    departments = data.read(reports.query_departments, scope, page.source)
+    regions = data.read(reads.query_regions, scope)
+    departments = data.read(reads.query_departments, scope, page.source)
     return regions, departments, data.read(page.query, scope, region, level, department)
 
 
@@ -202,7 +203,9 @@ def callbacks(page: Findings) -> tuple[Callable, Callable, Callable]:
     def grid_rows(region, level, department):
         """Return the rows and their summary for the filters, re-queried in the viewer's scope."""
         try:
-            frame = data.read(page.query, data.scope(), region, level, department)
+            frame = data.read(
+                page.query, data.scope(), data.region_param(region), level, department
+            )
         except data.DataUnavailable as exc:
             return [], message(str(exc))
         return page.rows(frame), page.summary(frame)
@@ -220,7 +223,9 @@ def callbacks(page: Findings) -> tuple[Callable, Callable, Callable]:
     def excel_download(_clicks, region, level, department):
         """Return the xlsx of the same scoped query as the grid, with the current filters."""
         try:
-            frame = data.read(page.query, data.scope(), region, level, department)
+            frame = data.read(
+                page.query, data.scope(), data.region_param(region), level, department
+            )
         except data.DataUnavailable as exc:
             return dash.no_update, message(str(exc))
         return dcc.send_bytes(page.excel(frame), page.export_name()), ""

@@ -8,7 +8,8 @@ import duckdb
 import flask
 from flask_login import current_user
 
-from warehouse import reports
+from triggers.jurisdictions import RegionCodeError, normalise_region
+from warehouse import reads
 from warehouse.replica import read_connection, refreshed_at
 
 
@@ -24,6 +25,14 @@ def db_path() -> Path:
 def scope() -> str | None:
     """Return the region the signed-in user may see (None: all)."""
     return current_user.scope
+
+
+def region_param(text: str | None) -> str | None:
+    """Return a region filter from the URL or a dropdown, normalised; None if absent or no code."""
+    try:
+        return normalise_region(text) if text else None
+    except RegionCodeError:
+        return None
 
 
 def user():
@@ -58,5 +67,5 @@ def region_names() -> dict[str, str]:
     stamp = refreshed()
     if stamp not in _names:
         _names.clear()
-        _names[stamp] = read(reports.query_region_names)
+        _names[stamp] = read(reads.query_region_names)
     return _names[stamp]

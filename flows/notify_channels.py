@@ -5,7 +5,6 @@ Channels are data: strict pydantic models (`extra` forbidden), every problem rep
 with the file name and the channel, and a rule pattern that matches no rule is an error.
 """
 
-import re
 from collections import Counter
 from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
@@ -15,6 +14,8 @@ from typing import Literal, get_args
 import apprise
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from triggers.jurisdictions import is_under
 
 Event = Literal["opened", "escalated", "resolved", "level_changed", "acknowledged"]
 EVENTS: tuple[str, ...] = get_args(Event)
@@ -134,9 +135,8 @@ def in_scope(channel: Channel, rule_id: str, region_code: str, level: str) -> bo
     return (
         level in channel.levels
         and (channel.rules is None or any(fnmatchcase(rule_id, p) for p in channel.rules))
-        and (channel.regions is None or any(region_code.startswith(re.sub(r"(00)+$", "", p))
-                                            for p in channel.regions))
-    )  # fmt: skip
+        and (channel.regions is None or any(is_under(region_code, p) for p in channel.regions))
+    )
 
 
 def wants(channel: Channel, row: dict) -> bool:

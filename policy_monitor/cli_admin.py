@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from policy_monitor.cli_common import region_option
+
 users = typer.Typer(help="Dashboard users (stored beside the warehouse).", no_args_is_help=True)
 
 
@@ -25,7 +27,9 @@ def user_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Login name")],
     role: Annotated[str, typer.Option(help="leader | staff | county | admin")],
-    region: Annotated[str | None, typer.Option(help="Region code (required for county)")] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Region code (required for county)", callback=region_option)
+    ] = None,
 ) -> None:
     """Create or replace a user; the password is prompted (or read from standard input)."""
     from appstate.errors import UserError

@@ -9,6 +9,7 @@ from decimal import Decimal
 import typer
 
 from dashboard.format import LEVELS, STATUS, SUBSIDY
+from triggers.jurisdictions import RegionCodeError, normalise_region
 
 # the same words as the dashboard shows
 LEVEL_WORDS = {level: word for level, (word, _) in LEVELS.items()}
@@ -83,3 +84,13 @@ def parse_date(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise typer.BadParameter(f"{option} expects YYYY-MM-DD, got {text!r}") from exc
+
+
+def region_option(value: str | None) -> str | None:
+    """Return a --region option's code normalised (the one boundary check); bad: usage error."""
+    if value is None:
+        return None
+    try:
+        return normalise_region(value)
+    except RegionCodeError as exc:
+        raise typer.BadParameter(str(exc)) from exc

@@ -5,6 +5,8 @@ from typing import Annotated
 
 import typer
 
+from policy_monitor.cli_common import region_option
+
 FORMATS = ("pdf", "xlsx")
 
 
@@ -19,7 +21,8 @@ def report(
     region: Annotated[
         str | None,
         typer.Option(
-            help="Region code (default: the bureau's home region, POLICY_MONITOR_HOME_REGION)"
+            help="Region code (default: the bureau's home region, POLICY_MONITOR_HOME_REGION)",
+            callback=region_option,
         ),
     ] = None,
 ) -> None:

@@ -12,6 +12,7 @@ from policy_monitor.cli_common import (
     SUBSIDY_WORDS,
     echo_json,
     pct,
+    region_option,
     wan,
 )
 from warehouse.connection import connect
@@ -20,7 +21,11 @@ from warehouse.replica import publish
 
 Json = Annotated[bool, typer.Option("--json", help="Print a JSON array")]
 Region = Annotated[
-    str | None, typer.Option(help="Region code; a prefecture or province includes its counties")
+    str | None,
+    typer.Option(
+        help="Region code; a prefecture or province includes its counties",
+        callback=region_option,
+    ),
 ]
 
 
@@ -73,10 +78,11 @@ def subsidies(
     as_json: Json = False,
 ) -> None:
     """Price-subsidy linkage per jurisdiction and index month."""
-    from warehouse.findings import query_subsidies
+    from policy_monitor.records import subsidy_records
+    from warehouse.reads import query_subsidies
 
     with _read(ctx) as con:
-        rows = query_subsidies(con, region, True if triggered else None)
+        rows = subsidy_records(query_subsidies(con, None, region, True if triggered else None))
     if as_json:
         return echo_json(rows)
     for r in rows:
@@ -95,10 +101,11 @@ def warnings(
     as_json: Json = False,
 ) -> None:
     """Direct-fund lights per fund, red first, each with its reasons."""
-    from warehouse.findings import query_warnings
+    from policy_monitor.records import warning_records
+    from warehouse.reads import query_fund_warnings
 
     with _read(ctx) as con:
-        rows = query_warnings(con, region, level)
+        rows = warning_records(query_fund_warnings(con, None, region, level, limit=None))
     if as_json:
         return echo_json(rows)
     for r in rows:
@@ -115,12 +122,17 @@ def bonds(
     as_json: Json = False,
 ) -> None:
     """Special-bond projects (or counties): projected date against the deadline, escalation."""
-    from warehouse.findings import query_bonds
+    from policy_monitor.records import bond_records
+    from warehouse.reads import query_bond_counties, query_bond_projects
 
     if by not in ("project", "county"):
         raise typer.BadParameter("--by expects project or county")
     with _read(ctx) as con:
-        rows = query_bonds(con, region, by)
+        if by == "project":
+            frame = query_bond_projects(con, None, region, limit=None)
+        else:
+            frame = query_bond_counties(con, None, region)
+        rows = bond_records(frame, by)
     if as_json:
         return echo_json(rows)
     for r in rows:
@@ -140,7 +152,8 @@ def alerts(
     as_json: Json = False,
 ) -> None:
     """Alerts: open ones (firing or acknowledged) by default, or all with --status all."""
-    from warehouse.alerts import query_alert, query_alerts
+    from policy_monitor.records import alert_records
+    from warehouse.reads import query_alert, query_alerts
 
     if status not in ("open", "all"):
         raise typer.BadParameter("--status expects open or all")
@@ -149,7 +162,7 @@ def alerts(
             rows = (
                 [query_alert(con, alert_id)]
                 if alert_id
-                else query_alerts(con, status == "open", region)
+                else alert_records(query_alerts(con, None, status == "open", region, limit=None))
             )
         except AlertNotFound as exc:
             typer.echo(str(exc), err=True)
@@ -197,18 +210,26 @@ def silence(
     reason: Annotated[str, typer.Option(help="Why")],
     rule: Annotated[str | None, typer.Option(help="Rule id to silence")] = None,
     subject: Annotated[str | None, typer.Option(help="Subject prefix, e.g. 654301/")] = None,
-    region: Annotated[str | None, typer.Option(help="Region code prefix")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            help="Region code: a prefecture or province silences its counties too",
+            callback=region_option,
+        ),
+    ] = None,
     hours: Annotated[float, typer.Option(help="How long the silence lasts")] = 24.0,
     as_json: Json = False,
 ) -> None:
     """Silence notifications of matching alerts for a while (states still change)."""
+    from triggers.jurisdictions import prefix
     from warehouse.alerts import add_silence
 
     now = datetime.now(UTC)
     with connect(Path(ctx.obj["db"])) as con:
         try:
             created = add_silence(con, author=by, reason=reason, expires_at=now + timedelta(hours=hours),
-                                  now=now, rule_id=rule, subject_prefix=subject, region_prefix=region)  # fmt: skip
+                                  now=now, rule_id=rule, subject_prefix=subject,
+                                  region_prefix=region and (prefix(region) or None))  # fmt: skip
             publish(con, Path(ctx.obj["db"]))
         except AlertStateError as exc:
             typer.echo(str(exc), err=True)

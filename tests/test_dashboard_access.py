@@ -15,7 +15,7 @@ from dashboard.app import create_app
 from flows.evaluate import run_evaluation
 from flows.rule_files import load_rules
 from tests.helpers import count, load_file
-from warehouse import reports
+from warehouse import reads
 from warehouse.actions import apply_now
 from warehouse.replica import read_connection, replica_path
 
@@ -50,22 +50,20 @@ def _login(client, name, password="correct horse"):
 def test_scope_is_applied_by_every_report_query(warehouse):
     cur = read_connection(warehouse)
     try:
-        everything = reports.query_fund_warnings(cur, None)
-        burqin = reports.query_fund_warnings(cur, "654321")
+        everything = reads.query_fund_warnings(cur, None)
+        burqin = reads.query_fund_warnings(cur, "654321")
         assert set(everything["region_code"]) > {"654321"}
         assert set(burqin["region_code"]) == {"654321"}
         assert burqin.height == everything.filter(everything["region_code"] == "654321").height
         # a filter for another county cannot widen the scope
-        assert reports.query_fund_warnings(cur, "654321", region="654301").is_empty()
-        assert set(reports.query_bond_projects(cur, "654321")["region_code"]) == {"654321"}
-        assert set(reports.query_bond_counties(cur, "654321")["region_code"]) == {"654321"}
-        assert set(reports.query_alerts(cur, "654321", open_only=False)["region_code"]) == {
-            "654321"
-        }
-        assert set(reports.query_fund_levels_by_county(cur, "654321")["region_code"]) == {"654321"}
+        assert reads.query_fund_warnings(cur, "654321", region="654301").is_empty()
+        assert set(reads.query_bond_projects(cur, "654321")["region_code"]) == {"654321"}
+        assert set(reads.query_bond_counties(cur, "654321")["region_code"]) == {"654321"}
+        assert set(reads.query_alerts(cur, "654321", open_only=False)["region_code"]) == {"654321"}
+        assert set(reads.query_fund_levels_by_county(cur, "654321")["region_code"]) == {"654321"}
         other = everything.filter(everything["region_code"] == "654301").row(0, named=True)
-        assert reports.query_fund_history(cur, "654321", "654301", other["fund_code"]).is_empty()
-        assert reports.query_fund_history(cur, None, "654301", other["fund_code"]).height > 1
+        assert reads.query_fund_history(cur, "654321", "654301", other["fund_code"]).is_empty()
+        assert reads.query_fund_history(cur, None, "654301", other["fund_code"]).height > 1
     finally:
         cur.close()
 
@@ -131,7 +129,7 @@ def _writer_process(db: Path):
 
 def test_an_acknowledgment_during_a_load_is_kept_and_applied_afterwards(warehouse):
     cur = read_connection(warehouse)
-    alert_id = int(reports.query_alerts(cur, None)["alert_id"][0])
+    alert_id = int(reads.query_alerts(cur, None)["alert_id"][0])
     cur.close()
     with open_state(warehouse) as state:
         queue_action(state, "ack", "staff", {"note": "正在处理"}, alert_id)
@@ -139,7 +137,7 @@ def test_an_acknowledgment_during_a_load_is_kept_and_applied_afterwards(warehous
         assert apply_now(warehouse) is False
         # readers are not blocked: the replica answers while the writer works
         cur = read_connection(warehouse)
-        assert reports.query_alerts(cur, None).height > 0
+        assert reads.query_alerts(cur, None).height > 0
         cur.close()
     with open_state(warehouse) as state:
         assert [a["alert_id"] for a in pending_actions(state)] == [alert_id]
@@ -149,8 +147,8 @@ def test_an_acknowledgment_during_a_load_is_kept_and_applied_afterwards(warehous
     assert count(warehouse, "SELECT count(*) FROM alert_events WHERE alert_id = ? AND actor = 'staff' "
                             "AND to_status = 'acknowledged' AND note = '正在处理'", alert_id) == 1  # fmt: skip
     cur = read_connection(warehouse)
-    row = reports.query_alerts(cur, None, open_only=False).filter(
-        reports.pl.col("alert_id") == alert_id
+    row = reads.query_alerts(cur, None, open_only=False).filter(
+        reads.pl.col("alert_id") == alert_id
     )
     cur.close()
     assert row["status"][0] == "acknowledged" and row["acknowledged_by"][0] == "staff"

@@ -16,7 +16,7 @@ import pytest
 from dashboard.auth import User
 from dashboard.format import LEVELS, money
 from tests.helpers import load_file
-from warehouse import reports
+from warehouse import reads
 from warehouse.replica import read_connection
 
 AS_OF = date(2022, 9, 30)
@@ -116,7 +116,7 @@ def xlsx(download: dict) -> pl.DataFrame:
 
 
 def test_fund_grid_rows_are_the_scoped_query_rows_red_first(app, funds, warehouse):
-    expected = query(warehouse, reports.query_fund_warnings, None)
+    expected = query(warehouse, reads.query_fund_warnings, None)
     with signed_in(app, LEADER):
         page = funds.layout()
     grid = find(page, "funds-grid")
@@ -141,7 +141,7 @@ def test_fund_grid_rows_are_the_scoped_query_rows_red_first(app, funds, warehous
 
 
 def test_fund_money_is_shown_in_wan_yuan_and_rates_in_percent(app, funds, warehouse):
-    expected = query(warehouse, reports.query_fund_warnings, None).row(0, named=True)
+    expected = query(warehouse, reads.query_fund_warnings, None).row(0, named=True)
     with signed_in(app, LEADER):
         row = funds.grid_rows(None, None, None)[0][0]
     assert row["received_wan"] == round(float(expected["received_yuan"]) / 10_000, 2)
@@ -158,8 +158,8 @@ def test_fund_money_is_shown_in_wan_yuan_and_rates_in_percent(app, funds, wareho
 def test_fund_filters_narrow_the_rows_on_the_server(
     app, funds, warehouse, region, level, department
 ):
-    everything = query(warehouse, reports.query_fund_warnings, None)
-    expected = query(warehouse, reports.query_fund_warnings, None, region, level, department)
+    everything = query(warehouse, reads.query_fund_warnings, None)
+    expected = query(warehouse, reads.query_fund_warnings, None, region, level, department)
     with signed_in(app, LEADER):
         rows, summary = funds.grid_rows(region, level, department)
     assert 0 < len(rows) == expected.height < everything.height
@@ -171,8 +171,8 @@ def test_fund_filters_narrow_the_rows_on_the_server(
 
 
 def test_a_county_user_only_gets_own_funds_in_grid_filters_history_and_excel(app, funds, warehouse):
-    expected = query(warehouse, reports.query_fund_warnings, COUNTY)
-    other = query(warehouse, reports.query_fund_warnings, None, "654322").row(0, named=True)
+    expected = query(warehouse, reads.query_fund_warnings, COUNTY)
+    other = query(warehouse, reads.query_fund_warnings, None, "654322").row(0, named=True)
     with signed_in(app, BURQIN):
         page = funds.layout()
         unfiltered, _ = funds.grid_rows(None, None, None)
@@ -201,7 +201,7 @@ def test_selecting_a_fund_shows_its_snapshots(app, funds, warehouse):
         graph = funds.history_panel([row])
         hint = funds.history_panel([])
     snapshots = query(
-        warehouse, reports.query_fund_history, None, row["region_code"], row["fund_code"]
+        warehouse, reads.query_fund_history, None, row["region_code"], row["fund_code"]
     )
     assert snapshots.height >= 2
     allocation, spending = graph.figure.data
@@ -214,7 +214,7 @@ def test_selecting_a_fund_shows_its_snapshots(app, funds, warehouse):
 
 
 def test_fund_excel_follows_the_filters_with_chinese_headers(app, funds, warehouse):
-    expected = query(warehouse, reports.query_fund_warnings, None, None, "red", None)
+    expected = query(warehouse, reads.query_fund_warnings, None, None, "red", None)
     with signed_in(app, LEADER):
         download, status = funds.excel_download(1, None, "red", None)
     sheet = xlsx(download)
@@ -232,8 +232,8 @@ def test_fund_excel_follows_the_filters_with_chinese_headers(app, funds, warehou
 
 
 def test_bond_page_shows_counties_and_project_rows(app, bonds, warehouse):
-    counties = query(warehouse, reports.query_bond_counties, None)
-    expected = query(warehouse, reports.query_bond_projects, None)
+    counties = query(warehouse, reads.query_bond_counties, None)
+    expected = query(warehouse, reads.query_bond_projects, None)
     with signed_in(app, LEADER):
         page = bonds.layout()
     cards = find(page, "bonds-counties").children
@@ -258,7 +258,7 @@ def test_bond_page_shows_counties_and_project_rows(app, bonds, warehouse):
 
 
 def test_bond_filters_narrow_the_rows(app, bonds, warehouse):
-    everything = query(warehouse, reports.query_bond_projects, None)
+    everything = query(warehouse, reads.query_bond_projects, None)
     with signed_in(app, LEADER):
         green, _ = bonds.grid_rows(None, "green", None)
         county, _ = bonds.grid_rows(COUNTY, None, None)
@@ -267,7 +267,7 @@ def test_bond_filters_narrow_the_rows(app, bonds, warehouse):
 
 
 def test_a_county_user_only_gets_own_bonds_in_cards_grid_and_excel(app, bonds, warehouse):
-    expected = query(warehouse, reports.query_bond_projects, COUNTY)
+    expected = query(warehouse, reads.query_bond_projects, COUNTY)
     with signed_in(app, BURQIN):
         page = bonds.layout()
         download, _ = bonds.excel_download(1, None, None, None)
@@ -285,9 +285,7 @@ def test_selecting_a_project_shows_its_spending_against_the_target(app, bonds, w
     with signed_in(app, LEADER):
         row = bonds.grid_rows(None, None, None)[0][0]
         graph = bonds.history_panel([row])
-    snapshots = query(
-        warehouse, reports.query_bond_history, None, row["region_code"], row["project"]
-    )
+    snapshots = query(warehouse, reads.query_bond_history, None, row["region_code"], row["project"])
     (spending,) = graph.figure.data
     assert list(spending.x) == snapshots["as_of"].to_list() and len(spending.x) >= 2
     assert list(spending.y) == pytest.approx([r * 100 for r in snapshots["spending_rate"]])
@@ -308,7 +306,7 @@ def test_missing_warehouse_shows_a_message_not_a_traceback(
 
 
 def test_filters_from_the_url_preselect_and_narrow_the_first_render(app, funds, bonds, warehouse):
-    expected = query(warehouse, reports.query_fund_warnings, None, COUNTY, "red", None)
+    expected = query(warehouse, reads.query_fund_warnings, None, COUNTY, "red", None)
     with signed_in(app, LEADER):
         page = funds.layout(region=COUNTY, level="red")
         bond_page = bonds.layout(level="green")
@@ -320,12 +318,12 @@ def test_filters_from_the_url_preselect_and_narrow_the_first_render(app, funds, 
 
 
 def test_summaries_say_when_the_row_cap_is_reached_and_handle_no_rows(funds, bonds, warehouse):
-    frame = query(warehouse, reports.query_fund_warnings, None)
-    capped = pl.concat([frame] * (reports.MAX_ROWS // frame.height + 1)).head(reports.MAX_ROWS)
+    frame = query(warehouse, reads.query_fund_warnings, None)
+    capped = pl.concat([frame] * (reads.MAX_ROWS // frame.height + 1)).head(reads.MAX_ROWS)
     assert "仅显示前 5,000 项" in funds.summary(capped)
     assert funds.summary(frame.head(0)) == "共 0 项：红灯 0 · 黄灯 0 · 黄色警铃 0 · 绿灯 0"
     assert funds.rows(frame.head(0)) == []
-    projects = query(warehouse, reports.query_bond_projects, None)
+    projects = query(warehouse, reads.query_bond_projects, None)
     assert bonds.summary(projects.head(0)) == "共 0 个项目：红灯 0 · 黄灯 0 · 绿灯 0"
 
 
@@ -333,18 +331,18 @@ def test_summaries_say_when_the_row_cap_is_reached_and_handle_no_rows(funds, bon
 
 
 def test_department_filters_come_from_the_scoped_department_query(app, funds, bonds, warehouse):
-    everything = query(warehouse, reports.query_departments, None)
-    county = query(warehouse, reports.query_departments, COUNTY)
-    projects = query(warehouse, reports.query_bond_projects, None)
+    everything = query(warehouse, reads.query_departments, None)
+    county = query(warehouse, reads.query_departments, COUNTY)
+    projects = query(warehouse, reads.query_bond_projects, None)
     assert everything == sorted(
-        query(warehouse, reports.query_fund_warnings, None)["department"].drop_nulls().unique()
+        query(warehouse, reads.query_fund_warnings, None)["department"].drop_nulls().unique()
     )
     assert 0 < len(county) <= len(everything) and set(county) <= set(everything)
-    assert query(warehouse, reports.query_departments, None, "bond_projects") == sorted(
+    assert query(warehouse, reads.query_departments, None, "bond_projects") == sorted(
         projects["department"].drop_nulls().unique()
     )
     with pytest.raises(ValueError):
-        query(warehouse, reports.query_departments, None, "alerts; DROP TABLE alerts")
+        query(warehouse, reads.query_departments, None, "alerts; DROP TABLE alerts")
     with signed_in(app, BURQIN):
         page = funds.layout()
     assert [o["value"] for o in find(page, "funds-department").options] == county
@@ -366,7 +364,7 @@ def test_a_page_load_runs_each_query_once_even_when_filtered(app, funds, bonds, 
 
 
 def test_bond_region_filter_offers_only_counties_with_projects(app, bonds, warehouse):
-    projects = query(warehouse, reports.query_bond_projects, None)
+    projects = query(warehouse, reads.query_bond_projects, None)
     with signed_in(app, LEADER):
         page = bonds.layout()
     offered = [o["value"] for o in find(page, "bonds-region").options]

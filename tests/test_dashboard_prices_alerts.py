@@ -16,7 +16,7 @@ from flows.rule_files import load_rules
 from tests.helpers import load_file
 from warehouse.alerts import query_alert, query_silences
 from warehouse.connection import connect
-from warehouse.reports import query_subsidies
+from warehouse.reads import query_subsidies
 
 SOURCES = (
     ("cpi", "cpi_nbs_national_2022.csv"),

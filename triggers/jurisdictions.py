@@ -5,7 +5,30 @@ every region, 650000 the province, 654300 the prefecture and its counties (and n
 such as 654300-KNS), a county code only itself.
 """
 
+import re
+
 import polars as pl
+
+_CODE = re.compile(r"\d{6}(-[A-Z0-9]+)?")
+
+
+class RegionCodeError(ValueError):
+    """A region code given by a person is not a GB/T 2260 code (or the 654300-KNS form)."""
+
+
+def normalise_region(text: str) -> str:
+    """Return the region code a person typed, stripped; raise RegionCodeError if it is not one.
+
+    This is the one boundary check (CLI options, dashboard inputs, the Python API): codes past
+    it are trusted, and `prefix`/`is_under` decide what they cover.
+    """
+    code = str(text).strip().upper()
+    if not _CODE.fullmatch(code):
+        raise RegionCodeError(
+            f"地区代码应为 6 位数字（如 654300）或 654300-KNS 形式，收到 {text!r}"
+            f" / a region code is 6 digits (e.g. 654300) or of the form 654300-KNS, got {text!r}"
+        )
+    return code
 
 
 def prefix(code: str) -> str:
@@ -16,6 +39,16 @@ def prefix(code: str) -> str:
     while base.endswith("00"):
         base = base[:-2]
     return base
+
+
+def is_under(code: str, jurisdiction: str) -> bool:
+    """Return whether region `code` lies in `jurisdiction` (itself included)."""
+    return code.startswith(prefix(jurisdiction))
+
+
+def depth(code: str) -> int:
+    """Return how specific a code is: the length of its prefix (0 nation … 6 county)."""
+    return len(prefix(code))
 
 
 def covers(code: str, column: str = "region_code") -> pl.Expr:

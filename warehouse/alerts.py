@@ -5,53 +5,11 @@ from datetime import datetime
 import duckdb
 
 from warehouse.errors import AlertNotFound, AlertStateError
-from warehouse.findings import rows_of
 from warehouse.notifications import enqueue_notifications
+from warehouse.reads.alerts import query_alert, query_alerts
+from warehouse.reads.common import rows_of
 
-_ALERTS = """
-    SELECT a.alert_id AS id, a.rule_id, a.subject, a.kind, a.region_code, a.level, a.status,
-           a.opened_at, a.opened_as_of, a.message, a.acknowledged_by, a.acknowledged_at,
-           a.ack_note, a.resolved_at, a.escalation_step AS escalation_level,
-           s.step_name AS escalation_step
-    FROM alerts a
-    LEFT JOIN escalations s
-      ON s.alert_id = a.alert_id AND s.escalation_step = a.escalation_step
-    WHERE ($open_only = FALSE OR a.status <> 'resolved')
-      AND ($region IS NULL OR starts_with(a.region_code, regexp_replace($region, '(00)+$', '')))
-    ORDER BY a.status = 'resolved', array_position(['red', 'yellow'], a.level), a.alert_id
-"""
-
-
-def query_alerts(
-    con: duckdb.DuckDBPyConnection, open_only: bool = True, region: str | None = None
-) -> list[dict]:
-    """Return alerts, open ones first and red before yellow."""
-    return rows_of(con, _ALERTS, {"open_only": open_only, "region": region})
-
-
-def query_alert(con: duckdb.DuckDBPyConnection, alert_id: int) -> dict:
-    """Return one alert with its events and escalation documents; raise AlertNotFound."""
-    rows = [
-        r
-        for r in rows_of(con, _ALERTS, {"open_only": False, "region": None})
-        if r["id"] == alert_id
-    ]
-    if not rows:
-        raise AlertNotFound(f"没有编号为 {alert_id} 的告警")
-    alert = rows[0]
-    alert["events"] = rows_of(
-        con,
-        "SELECT event_id, happened_at, as_of, from_status, to_status, from_level, to_level, "
-        "actor, note FROM alert_events WHERE alert_id = $id ORDER BY event_id",
-        {"id": alert_id},
-    )
-    alert["escalations"] = rows_of(
-        con,
-        "SELECT escalation_step, step_name, step_on, document, text FROM escalations "
-        "WHERE alert_id = $id ORDER BY escalation_step",
-        {"id": alert_id},
-    )
-    return alert
+__all__ = ["query_alert", "query_alerts"]  # read in warehouse.reads.alerts; kept here for callers
 
 
 def _by_user(

@@ -10,7 +10,8 @@ from datetime import datetime
 
 import duckdb
 
-from warehouse.findings import rows_of
+from warehouse.reads.common import rows_of
+from warehouse.scope import matches
 
 CLOSED_STATUSES = ("sent", "unrouted", "expired")
 
@@ -60,7 +61,7 @@ _OPEN_BY_REGION = """
 """
 
 # An event's notification waits in the outbox unless an active silence matches it.
-_ENQUEUE = """
+_ENQUEUE = f"""
     INSERT INTO notifications (event_id, alert_id, created_at, status, silence_id)
     SELECT e.event_id, e.alert_id, $now,
            CASE WHEN min(s.silence_id) IS NULL THEN 'pending' ELSE 'silenced' END,
@@ -71,7 +72,7 @@ _ENQUEUE = """
       ON s.created_at <= $now AND $now < s.expires_at
      AND (s.rule_id IS NULL OR s.rule_id = e.rule_id)
      AND (s.subject_prefix IS NULL OR starts_with(e.subject, s.subject_prefix))
-     AND (s.region_prefix IS NULL OR starts_with(a.region_code, s.region_prefix))
+     AND (s.region_prefix IS NULL OR {matches("a.region_code", "s.region_prefix")})
     WHERE e.event_id >= $first AND e.event_id NOT IN (SELECT event_id FROM notifications)
     GROUP BY e.event_id, e.alert_id
 """

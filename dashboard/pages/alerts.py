@@ -1,8 +1,6 @@
 """Alerts (告警): the list in the viewer's scope, one alert's history, and for staff the actions
 acknowledge, close and silence (queued as the signed-in user, refused server-side for others)."""
 
-import re
-
 import dash
 import dash_bootstrap_components as dbc
 import polars as pl
@@ -12,8 +10,8 @@ from dashboard import actions, data
 from dashboard.components import LEVEL_STYLE, export_button, grid, header, message
 from dashboard.excel import to_excel
 from dashboard.format import LEVELS, STATUS
-from warehouse import alerts as warehouse_alerts
-from warehouse import reports
+from triggers.jurisdictions import RegionCodeError, normalise_region, prefix
+from warehouse import reads
 
 dash.register_page(__name__, path="/alerts", name="告警", order=4)
 
@@ -112,7 +110,7 @@ def _controls() -> dbc.Card:
         _field("范围", dbc.RadioItems(id="alerts-silence-by", value="region", inline=True,
                                     options=[{"label": "按地区", "value": "region"},
                                              {"label": "按规则", "value": "rule"}])),
-        _field("地区/规则", dbc.Input(id="alerts-silence-target", placeholder="地区代码（6543 为阿勒泰地区全部）或规则编号")),
+        _field("地区/规则", dbc.Input(id="alerts-silence-target", placeholder="地区代码（654300 为阿勒泰地区全部）或规则编号")),
         _field("时长（小时）", dbc.Input(id="alerts-silence-hours", type="number", value=24, min=1,
                                       max=MAX_SILENCE_HOURS)),
         _field("原因", dbc.Input(id="alerts-silence-reason", placeholder="必填")),
@@ -123,7 +121,7 @@ def _controls() -> dbc.Card:
 def layout(**_kwargs):
     """Return the alert list of the signed-in user's scope, with actions for staff."""
     try:
-        rows = alert_table(data.read(reports.query_alerts, data.scope(), True))
+        rows = alert_table(data.read(reads.query_alerts, data.scope(), True))
     except data.DataUnavailable as exc:
         return html.Div([header("告警"), message(str(exc))])
     side = (
@@ -152,7 +150,7 @@ def layout(**_kwargs):
 )
 def alerts_grid_rows(show_all: bool, _message) -> list[dict]:
     """Return the alerts (open only unless `show_all`), refreshed after each action."""
-    return alert_table(data.read(reports.query_alerts, data.scope(), not show_all)).to_dicts()
+    return alert_table(data.read(reads.query_alerts, data.scope(), not show_all)).to_dicts()
 
 
 def _selected(rows: list[dict] | None) -> int | None:
@@ -160,7 +158,7 @@ def _selected(rows: list[dict] | None) -> int | None:
 
 
 def _events(alert_id: int) -> pl.DataFrame:
-    return data.read(reports.query_alert_events, data.scope(), alert_id)
+    return data.read(reads.query_alert_events, data.scope(), alert_id)
 
 
 @callback(
@@ -186,12 +184,12 @@ def alerts_history_children(selected: list[dict] | None, _message):
     prevent_initial_call=True,
 )
 def alerts_silence_target_value(selected: list[dict] | None, by: str):
-    """Return the selected alert's region prefix or rule id, to silence alerts like it."""
+    """Return the selected alert's region code or rule id, to silence alerts like it."""
     alert_id = _selected(selected)
     if alert_id is None or not data.user().may_act:  # staff see every alert: no scope to keep
         return dash.no_update
-    code = data.read(warehouse_alerts.query_alert, alert_id)
-    return code["rule_id"] if by == "rule" else re.sub("(00)+$", "", code["region_code"])
+    code = data.read(reads.query_alert, alert_id)
+    return code["rule_id"] if by == "rule" else code["region_code"]
 
 
 def _refusal(kind: str, events: pl.DataFrame) -> str | None:
@@ -245,13 +243,17 @@ def resolve_message(_clicks, selected: list[dict] | None, note: str | None):
 def silence_payload(by: str, target: str | None, hours, reason: str | None) -> dict | str:
     """Return the silence payload for the form, or the sentence saying what is missing."""
     target, reason = (target or "").strip(), (reason or "").strip()
-    prefix = re.sub("(00)+$", "", target) if by == "region" else target
-    if not prefix or not reason:
+    if by == "region" and target:
+        try:
+            target = prefix(normalise_region(target))
+        except RegionCodeError as exc:
+            return str(exc)
+    if not target or not reason:
         return "请填写静默的地区代码（不能是全国）或规则编号，以及原因"
     if hours is None or not 0 < float(hours) <= MAX_SILENCE_HOURS:
         return f"静默时长须在 1 到 {MAX_SILENCE_HOURS} 小时之间"
     key = "region_prefix" if by == "region" else "rule_id"
-    return {"reason": reason, "hours": float(hours), key: prefix}
+    return {"reason": reason, "hours": float(hours), key: target}
 
 
 @callback(
@@ -284,5 +286,5 @@ def silence_message(_clicks, by: str, target: str | None, hours, reason: str | N
 )
 def alerts_export_download(_clicks, show_all: bool) -> dict:
     """Return the listed alerts as an Excel download."""
-    rows = alert_table(data.read(reports.query_alerts, data.scope(), not show_all))
+    rows = alert_table(data.read(reads.query_alerts, data.scope(), not show_all))
     return dcc.send_bytes(to_excel(rows, HEADERS, "告警"), "告警.xlsx")

@@ -11,7 +11,7 @@ from dash import html
 from dashboard import columns, data, figures
 from dashboard.components import badge, header, message
 from dashboard.format import LEVELS, day, money, pct
-from warehouse import reports
+from warehouse import reads
 
 dash.register_page(__name__, path="/bonds", name="专项债券", order=3)
 
@@ -85,8 +85,8 @@ def history_figure(snapshots: pl.DataFrame, row: dict) -> go.Figure:
 
 
 PAGE = columns.Findings(
-    prefix="bonds", source="bond_projects", query=reports.query_bond_projects,
-    history=reports.query_bond_history, key="project", figure=history_figure, columns=COLUMNS,
+    prefix="bonds", source="bond_projects", query=reads.query_bond_projects,
+    history=reads.query_bond_history, key="project", figure=history_figure, columns=COLUMNS,
     pinned=("region_name", "project"), money=("quota", "spent"),
     rates={"spending_rate": "spending_pct"}, levels=BOND_LEVELS, counted=("个项目", "个"),
     sheet="专项债券项目", extra_headers={"region_code": "县市编码"}, hint=HINT,
@@ -98,8 +98,9 @@ grid_rows, history_panel, excel_download = columns.callbacks(PAGE)
 def layout(region: str | None = None, level: str | None = None, department: str | None = None,
            **_kwargs):  # fmt: skip
     """Return the special-bond page for the signed-in user's scope (filters may come from the URL)."""
+    region = data.region_param(region)
     try:
-        counties = data.read(reports.query_bond_counties, data.scope())
+        counties = data.read(reads.query_bond_counties, data.scope())
         regions, departments, frame = columns.read(PAGE, region, level, department)
     except data.DataUnavailable as exc:
         return html.Div([header("专项债券"), message(str(exc))])

@@ -17,7 +17,7 @@ from dash.exceptions import PreventUpdate
 from appstate import inbox
 from dashboard import data
 from dashboard.components import grid, header, message
-from warehouse import reports
+from warehouse import reads
 
 dash.register_page(__name__, path="/data", name="数据", order=5)
 
@@ -164,7 +164,7 @@ def error_text(error: dict) -> str:
 def ingest_grid():
     """Return the latest ingests as a grid, in Chinese words and Beijing time."""
     try:
-        frame = data.read(reports.query_ingests, 500)
+        frame = data.read(reads.query_ingests, 500)
     except data.DataUnavailable as exc:
         return message(str(exc))
     return grid("data-ingests", ingest_rows(frame), INGEST_COLUMNS, height=360)
@@ -183,7 +183,7 @@ def ingest_rows(frame: pl.DataFrame) -> pl.DataFrame:
 def quarantine_grid():
     """Return the quarantined rows as a grid, newest ingest first."""
     try:
-        frame = data.read(reports.query_quarantine_rows)
+        frame = data.read(reads.query_quarantine_rows)
     except data.DataUnavailable as exc:
         return message(str(exc))
     return grid("data-quarantine", frame, QUARANTINE_COLUMNS, height=420)

@@ -8,7 +8,7 @@ from dash import html
 from dashboard import columns, data, figures
 from dashboard.components import header, message
 from dashboard.format import LEVELS
-from warehouse import reports
+from warehouse import reads
 
 dash.register_page(__name__, path="/funds", name="直达资金", order=2)
 
@@ -39,8 +39,8 @@ def history_figure(snapshots: pl.DataFrame, row: dict) -> go.Figure:
 
 
 PAGE = columns.Findings(
-    prefix="funds", source="fund_warnings", query=reports.query_fund_warnings,
-    history=reports.query_fund_history, key="fund_code", figure=history_figure, columns=COLUMNS,
+    prefix="funds", source="fund_warnings", query=reads.query_fund_warnings,
+    history=reads.query_fund_history, key="fund_code", figure=history_figure, columns=COLUMNS,
     pinned=("region_name", "fund_name"), money=("received", "allocated", "paid"),
     rates={"allocation_rate": "allocation_pct", "spending_rate": "spending_pct",
            "time_progress": "time_pct"},
@@ -54,6 +54,7 @@ grid_rows, history_panel, excel_download = columns.callbacks(PAGE)
 def layout(region: str | None = None, level: str | None = None, department: str | None = None,
            **_kwargs):  # fmt: skip
     """Return the fund-warnings page for the signed-in user's scope (filters may come from the URL)."""
+    region = data.region_param(region)
     try:
         regions, departments, frame = columns.read(PAGE, region, level, department)
     except data.DataUnavailable as exc:

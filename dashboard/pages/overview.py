@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard import data, figures
 from dashboard.components import badge, header, message
 from dashboard.format import LEVELS, STATUS, day, money, month
-from warehouse import reports
+from warehouse import reads
 
 dash.register_page(__name__, path="/", name="总览", order=0)
 
@@ -40,20 +40,20 @@ def subsidy_card(subsidies: pl.DataFrame) -> dbc.Col:
         "overdue": "数据逾期",
     }
     return _card("物价联动（" + row["region_code"] + "）", f"{month(row['period'])} {status[row['status']]}",
-                 row["reasons"].split("；")[0], "yellow" if row["status"] == "overdue" else "green")  # fmt: skip
+                 (row["reasons"] or [""])[0], "yellow" if row["status"] == "overdue" else "green")  # fmt: skip
 
 
 def layout(**_kwargs):
     """Return the overview for the signed-in user's scope."""
     scope = data.scope()
     try:
-        subsidies = data.read(reports.query_subsidies, scope)
-        levels = data.read(reports.query_fund_levels_by_county, scope)
-        counties = data.read(reports.query_bond_counties, scope)
-        alerts = data.read(reports.query_alerts, scope, True, None, 10)
-        firing = data.read(reports.query_alert_counts, scope)["firing"]
+        subsidies = data.read(reads.query_subsidies, scope)
+        levels = data.read(reads.query_fund_levels_by_county, scope)
+        counties = data.read(reads.query_bond_counties, scope)
+        alerts = data.read(reads.query_alerts, scope, True, None, 10)
+        firing = data.read(reads.query_alert_counts, scope)["firing"]
         names = data.region_names()
-        evaluation = data.read(reports.query_last_evaluation)
+        evaluation = data.read(reads.query_last_evaluation)
     except data.DataUnavailable as exc:
         return html.Div([header("总览"), message(str(exc))])
     totals = {lv: int(levels[lv].sum()) if levels.height else 0 for lv in LEVELS}

@@ -1,8 +1,6 @@
 """Price linkage (物价联动): per jurisdiction, CPI and food CPI against the start conditions, the
 monthly findings with their pay-by dates and money, and the persons and money per group."""
 
-import re
-
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
@@ -13,7 +11,8 @@ from dashboard import data, figures
 from dashboard.components import export_button, grid, header, message
 from dashboard.excel import to_excel
 from dashboard.format import GROUPS, SUBSIDY, day, month
-from warehouse import reports
+from triggers.jurisdictions import depth
+from warehouse import reads
 
 dash.register_page(__name__, path="/prices", name="物价联动", order=1)
 
@@ -52,13 +51,9 @@ def region_label(code: str | None) -> str:
     return f"{name}（{code}）" if name else code
 
 
-def _depth(code: str) -> int:
-    return len(re.sub("(00)+$", "", code))
-
-
 def jurisdictions(subsidies: pl.DataFrame) -> list[str]:
     """Return the jurisdictions with findings, the most local first."""
-    return sorted(subsidies["region_code"].unique().to_list(), key=lambda c: (-_depth(c), c))
+    return sorted(subsidies["region_code"].unique().to_list(), key=lambda c: (-depth(c), c))
 
 
 def _pct(value) -> str:
@@ -80,9 +75,10 @@ def month_table(findings: pl.DataFrame) -> pl.DataFrame:
           "source": _source(r["cpi_region"], r["food_region"]), "rule_version": r["rule_version"],
           "published": day(r["published_on"]) + ("（估算）" if r["published_on_estimated"] else ""),
           "pay_by": day(r["pay_by"]), "days_left": r["days_left"],
-          "per_person_yuan": r["per_person_yuan"], "persons": r["persons"],
+          "per_person_yuan": None if r["per_person_yuan"] is None else int(r["per_person_yuan"]),
+          "persons": r["persons"],
           "total_wan": None if r["total_yuan"] is None else round(float(r["total_yuan"]) / 10_000, 2),
-          "reasons": r["reasons"]}
+          "reasons": None if r["reasons"] is None else "；".join(r["reasons"])}
          for r in findings.sort("period").iter_rows(named=True)],
         schema={c: pl.Int64 if c in ("days_left", "per_person_yuan", "persons") else
                 pl.Float64 if c == "total_wan" else pl.String for c in MONTH_HEADERS},
@@ -121,18 +117,18 @@ def series_used(series: pl.DataFrame, findings: pl.DataFrame, region: str) -> pl
 
 
 def _findings(region: str) -> pl.DataFrame:
-    subsidies = data.read(reports.query_subsidies, data.scope())
+    subsidies = data.read(reads.query_subsidies, data.scope())
     return subsidies.filter(pl.col("region_code") == region)
 
 
 def _figure(findings: pl.DataFrame, region: str) -> go.Figure:
     regions = {region, *findings["cpi_region"].drop_nulls(), *findings["food_region"].drop_nulls()}
-    series = data.read(reports.query_cpi_series, sorted(regions))
+    series = data.read(reads.query_cpi_series, sorted(regions))
     return figures.cpi_lines(series_used(series, findings, region), findings, region)
 
 
 def _groups(region: str) -> pl.DataFrame:
-    return group_table(data.read(reports.query_subsidy_groups, data.scope()), region)
+    return group_table(data.read(reads.query_subsidy_groups, data.scope()), region)
 
 
 NUMBER = {
@@ -175,8 +171,9 @@ def _table(grid_id: str, frame: pl.DataFrame, columns: list[dict], height: int):
 def layout(region: str | None = None, **_kwargs):
     """Return the price-linkage page for one jurisdiction (?region=, else the most local one)."""
     try:
-        subsidies = data.read(reports.query_subsidies, data.scope())
+        subsidies = data.read(reads.query_subsidies, data.scope())
         codes = jurisdictions(subsidies)
+        region = data.region_param(region)
         region = region if region in codes else (codes[0] if codes else None)
         findings = subsidies.filter(pl.col("region_code") == region)
         figure = (
