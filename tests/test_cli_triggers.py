@@ -7,6 +7,7 @@ other flow run is the one that fails on an invalid rule file.
 
 import json
 import re
+import shutil
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policy_monitor.cli import app
-from tests.helpers import count, load_file
+from tests.helpers import count, load_file, rows
 
 AS_OF = "2022-09-30"
 PATTERNS = {
@@ -369,3 +370,34 @@ def test_a_triggered_subsidy_alert_cites_the_condition_that_was_met(db):
     for a in triggered:
         cited = a["message"].split("联动已触发：", 1)[1].split("；", 1)[0]
         assert "≥" in cited, a["message"]
+
+
+def _firing(db, region: str, county: bool = False) -> dict:
+    return next(a for a in json_of(db, "alerts", "--region", region) if a["status"] == "firing"
+                and (not county or a["region_code"] not in ("654300", "654321")))  # fmt: skip
+
+
+def test_a_cli_silence_on_a_prefecture_mutes_its_counties_notifications(db, tmp_path):
+    copy = shutil.copy(db, tmp_path / "warehouse.duckdb")
+    # a county no other silence covers (test_silence_needs_a_matcher silenced 654321)
+    county, nation = _firing(copy, "654300", county=True), _firing(copy, "000000")
+    assert county["region_code"].startswith("6543") and nation["region_code"] == "000000"
+    [created] = json_of(copy, "silence", "--by", "李四", "--reason", "集中整改", "--region",
+                        "654300", "--hours", "2")  # fmt: skip
+    assert created["region_prefix"] == "6543"  # stored as the dashboard stores it
+    for alert in (county, nation):
+        assert invoke(copy, "ack", alert["id"], "--by", "张三").exit_code == 0
+    outbox = "SELECT n.status, n.silence_id FROM notifications n JOIN alert_events e USING (event_id) WHERE e.alert_id = ? AND e.actor = '张三'"  # fmt: skip
+    assert rows(copy, outbox, county["id"]) == [("silenced", created["silence_id"])]
+    assert rows(copy, outbox, nation["id"]) == [("pending", None)]  # the nation is not under 654300
+
+
+def test_region_options_are_normalised_at_the_boundary(db):
+    assert json_of(db, "warnings", "--region", " 654300 ") == json_of(
+        db, "warnings", "--region", "654300"
+    )
+    for command in (["warnings"], ["subsidies"], ["bonds"], ["alerts"],
+                    ["silence", "--by", "李四", "--reason", "测试"]):  # fmt: skip
+        result = invoke(db, *command, "--region", "6543")
+        assert result.exit_code == 2, command
+        assert "地区代码应为 6 位数字" in result.output and "Traceback" not in result.output

@@ -237,3 +237,26 @@ def test_alerts_export_to_excel(signed_in):
     assert sheet.columns == ["编号", "类型", "地区", "等级", "状态", "督办步骤", "内容", "发生时间",
                              "确认人", "备注"]  # fmt: skip
     assert set(sheet["地区"]) == {"布尔津县（654321）"} and set(sheet["等级"]) <= {"红灯", "黄灯"}
+
+
+def test_region_inputs_are_normalised_at_the_boundary(signed_in):
+    prices, alerts = signed_in("s1", "staff")
+    assert alerts.silence_payload("region", " 654300 ", 24, "原因") == {
+        "reason": "原因", "hours": 24.0, "region_prefix": "6543",
+    }  # fmt: skip
+    assert alerts.silence_payload("region", "654321", 24, "原因")["region_prefix"] == "654321"
+    refused = alerts.silence_payload("region", "6543", 24, "原因")
+    assert "地区代码应为 6 位数字" in refused and "'6543'" in refused
+    assert alerts.silence_payload("region", "000000", 24, "原因").startswith("请填写")  # not all
+    assert alerts.silence_payload("rule", "altay-price", 24, "原因")["rule_id"] == "altay-price"
+    assert _find(prices.layout(region=" 654300 "), "prices-region").value == "654300"
+    assert _find(prices.layout(region="not-a-code"), "prices-region").value == "654300"
+
+
+def test_region_param_keeps_codes_and_drops_the_rest():
+    from dashboard.data import region_param
+
+    assert region_param(" 654321 ") == "654321"
+    assert region_param("654300-kns") == "654300-KNS"
+    assert region_param(None) is None and region_param("") is None
+    assert region_param("6543") is None and region_param("阿勒泰") is None
