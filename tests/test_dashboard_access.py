@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from appstate.queue import pending_actions, queue_action
@@ -147,9 +148,7 @@ def test_an_acknowledgment_during_a_load_is_kept_and_applied_afterwards(warehous
     assert count(warehouse, "SELECT count(*) FROM alert_events WHERE alert_id = ? AND actor = 'staff' "
                             "AND to_status = 'acknowledged' AND note = '正在处理'", alert_id) == 1  # fmt: skip
     cur = read_connection(warehouse)
-    row = reads.query_alerts(cur, None, open_only=False).filter(
-        reads.pl.col("alert_id") == alert_id
-    )
+    row = reads.query_alerts(cur, None, open_only=False).filter(pl.col("alert_id") == alert_id)
     cur.close()
     assert row["status"][0] == "acknowledged" and row["acknowledged_by"][0] == "staff"
 

@@ -48,7 +48,9 @@ def test_normalise_region_keeps_codes(text, code):
     assert normalise_region(text) == code
 
 
-@pytest.mark.parametrize("text", ["6543", "65430", "6543000", "阿勒泰", "", " ", "654300-", "65430a"])
+@pytest.mark.parametrize(
+    "text", ["6543", "65430", "6543000", "阿勒泰", "", " ", "654300-", "65430a"]
+)
 def test_normalise_region_refuses_what_is_not_a_code(text):
     with pytest.raises(RegionCodeError) as raised:
         normalise_region(text)

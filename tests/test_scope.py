@@ -41,8 +41,14 @@ def test_related_is_under_or_containing(con, scope):
     }
 
 
-@pytest.mark.parametrize(("stored", "code"), list(itertools.product(["654300", "6543", "654321", "65"], CODES)))
+@pytest.mark.parametrize(
+    ("stored", "code"), list(itertools.product(["654300", "6543", "654321", "65"], CODES))
+)
 def test_matches_a_stored_code_or_prefix(con, stored, code):
     sql = f"SELECT {matches('$code', '$stored')}"
-    assert con.execute(sql, {"code": code, "stored": stored}).fetchone()[0] is is_under(code, stored)
-    assert is_under(code, stored) is is_under(code, prefix(stored))  # storing the prefix is the same
+    assert con.execute(sql, {"code": code, "stored": stored}).fetchone()[0] is is_under(
+        code, stored
+    )
+    assert is_under(code, stored) is is_under(
+        code, prefix(stored)
+    )  # storing the prefix is the same

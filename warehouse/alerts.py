@@ -6,10 +6,8 @@ import duckdb
 
 from warehouse.errors import AlertNotFound, AlertStateError
 from warehouse.notifications import enqueue_notifications
-from warehouse.reads.alerts import query_alert, query_alerts
+from warehouse.reads.alerts import query_alert  # the read path; a change returns the alert
 from warehouse.reads.common import rows_of
-
-__all__ = ["query_alert", "query_alerts"]  # read in warehouse.reads.alerts; kept here for callers
 
 
 def _by_user(

@@ -17,8 +17,8 @@ def yuan(fen: str) -> str:
     return f"CAST({fen} AS DECIMAL(18, 0)) * 0.01"
 
 
-def whole_yuan(column: str) -> str:
-    """Return SQL for a whole-yuan integer column as exact yuan (DECIMAL with two places)."""
+def exact_yuan(column: str) -> str:
+    """Return SQL for a column already in yuan (whole-yuan integer or decimal) as DECIMAL(18, 2)."""
     return f"CAST({column} AS DECIMAL(18, 2))"
 
 

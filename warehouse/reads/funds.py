@@ -5,7 +5,7 @@ history, carry-over balances due for recall. `scope` is the region a viewer may 
 import duckdb
 import polars as pl
 
-from warehouse.reads.common import MAX_ROWS, frame, level_rank, yuan
+from warehouse.reads.common import MAX_ROWS, exact_yuan, frame, level_rank, yuan
 from warehouse.scope import under
 
 
@@ -57,7 +57,7 @@ def query_fund_history(
 ) -> pl.DataFrame:
     """Return one fund's snapshots over time (received, allocated, paid, rates)."""
     sql = f"""
-        SELECT as_of, CAST(received_yuan AS DECIMAL(18, 2)) AS received_yuan,
+        SELECT as_of, {exact_yuan("received_yuan")} AS received_yuan,
                allocated_yuan, paid_yuan,
                CAST(allocated_yuan AS DOUBLE) / nullif(received_yuan, 0) AS allocation_rate,
                CAST(paid_yuan AS DOUBLE) / nullif(received_yuan, 0) AS spending_rate

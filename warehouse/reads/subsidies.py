@@ -4,7 +4,7 @@ and triggered months' persons and money per group."""
 import duckdb
 import polars as pl
 
-from warehouse.reads.common import frame, percent, whole_yuan
+from warehouse.reads.common import exact_yuan, frame, percent
 from warehouse.scope import related, under
 
 
@@ -27,11 +27,11 @@ def query_subsidies(
                {percent("f.food_threshold_bp")} AS food_threshold_pct,
                f.rule_id, f.rule_version, f.due_on, f.published_on, f.published_on_estimated,
                f.pay_by, f.pay_by - e.as_of AS days_left,
-               {whole_yuan("f.per_person_yuan")} AS per_person_yuan, f.persons,
-               {whole_yuan("f.total_yuan")} AS total_yuan,
+               {exact_yuan("f.per_person_yuan")} AS per_person_yuan, f.persons,
+               {exact_yuan("f.total_yuan")} AS total_yuan,
                [{{'region_code': g.region_code, 'group_code': g.group_code, 'persons': g.persons,
-                  'per_person_yuan': {whole_yuan("g.per_person_yuan")},
-                  'total_yuan': {whole_yuan("g.total_yuan")}}}
+                  'per_person_yuan': {exact_yuan("g.per_person_yuan")},
+                  'total_yuan': {exact_yuan("g.total_yuan")}}}
                 FOR g IN coalesce(f.groups, [])] AS groups,
                e.as_of AS evaluated_as_of
         FROM subsidy_findings f JOIN evaluations e USING (evaluation_id)
@@ -46,7 +46,7 @@ def query_subsidy_groups(con: duckdb.DuckDBPyConnection, scope: str | None) -> p
     """Return triggered months' persons and money per jurisdiction, month and group (in scope)."""
     sql = f"""
         SELECT f.region_code AS jurisdiction, f.period, g.group_code,
-               sum(g.persons) AS persons, {whole_yuan("sum(g.total_yuan)")} AS total_yuan
+               sum(g.persons) AS persons, {exact_yuan("sum(g.total_yuan)")} AS total_yuan
         FROM subsidy_findings f, unnest(f.groups) AS u(g)
         WHERE f.triggered AND {under("g.region_code", "scope")}
         GROUP BY ALL ORDER BY f.region_code, f.period, g.group_code
