@@ -72,6 +72,10 @@ class Monitor:
             reads.query_fund_warnings, None, _region(region), level, department, limit=None
         )
 
+    def revisions(self, region: str | None = None) -> pd.DataFrame:
+        """Return the months under `region` whose price decision a data revision reversed."""
+        return self._frame(reads.query_revisions, None, _region(region))
+
     def carryover(self, region: str | None = None) -> pd.DataFrame:
         """Return the carry-over balances due for recall under `region`, soonest first."""
         return self._frame(reads.query_carryover, None, _region(region))

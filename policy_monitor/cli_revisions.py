@@ -5,26 +5,27 @@ from typing import Annotated
 
 import typer
 
-from policy_monitor.cli_common import SUBSIDY_WORDS, echo_json
+from policy_monitor.cli_common import SUBSIDY_WORDS, echo_json, region_option
 
 
 def revisions(
     ctx: typer.Context,
     region: Annotated[
-        str | None, typer.Option(help="Region code (its sub-regions included)")
+        str | None,
+        typer.Option(help="Region code (its sub-regions included)", callback=region_option),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Months whose decision on the latest values differs from the decision first made."""
     from warehouse.connection import connect
-    from warehouse.revisions import query_revisions
+    from warehouse.reads import query_revisions
 
     db = Path(ctx.obj["db"])
     if not db.exists():
         typer.echo(f"仓库 {db} 还不存在：请先导入数据并运行 policy-monitor evaluate", err=True)
         raise typer.Exit(2)
     with connect(db, read_only=True) as con:
-        rows = query_revisions(con, region).to_dicts()
+        rows = query_revisions(con, None, region).to_dicts()
     if as_json:
         return echo_json(rows)
     if not rows:

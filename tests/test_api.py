@@ -98,6 +98,12 @@ def test_filters_match_the_cli_semantics(warehouse):
     assert len(monitor.ingests()) == count(warehouse, "SELECT count(*) FROM ingests")
     assert len(monitor.quarantine()) == count(warehouse, "SELECT count(*) FROM quarantine")
     assert monitor.last_evaluation()["as_of"] == date(2022, 9, 30)
+    assert set(monitor.revisions().columns) >= {
+        "region_code",
+        "period",
+        "decision_then",
+        "decision_now",
+    }
 
 
 def test_alerts_open_or_all_and_one_alert(warehouse):

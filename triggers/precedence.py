@@ -9,13 +9,12 @@ range and not overridden then) and lists the group. Groups a local rule does not
 
 import polars as pl
 
-from triggers.jurisdictions import covers, prefix
+from triggers.jurisdictions import covers, is_under, prefix
 
 
 def _inside(inner: str, outer: str) -> bool:
     """True when jurisdiction `inner` lies strictly inside `outer`."""
-    a, b = prefix(inner), prefix(outer)
-    return a != b and a.startswith(b)
+    return prefix(inner) != prefix(outer) and is_under(inner, outer)
 
 
 def in_force(rule, rules: list, period: pl.Expr) -> pl.Expr:

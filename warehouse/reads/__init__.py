@@ -25,6 +25,7 @@ from warehouse.reads.funds import (
 )
 from warehouse.reads.ingests import query_ingests, query_quarantine_rows
 from warehouse.reads.regions import query_departments, query_region_names, query_regions
+from warehouse.reads.revisions import query_revisions
 from warehouse.reads.subsidies import query_subsidies, query_subsidy_groups
 
 __all__ = [
@@ -33,5 +34,5 @@ __all__ = [
     "query_bond_projects", "query_carryover", "query_cpi_series", "query_departments",
     "query_fund_history", "query_fund_levels_by_county", "query_fund_warnings", "query_ingests",
     "query_last_evaluation", "query_open_escalations", "query_quarantine_rows",
-    "query_region_names", "query_regions", "query_subsidies", "query_subsidy_groups", "rows_of",
+    "query_region_names", "query_regions", "query_revisions", "query_subsidies", "query_subsidy_groups", "rows_of",
 ]  # fmt: skip
