@@ -137,11 +137,19 @@ BENEFICIARIES = Dataset(
     fields=(
         Field("period", "month", "统计月份"),
         Field("region", "region", "县市"),
-        Field("group_code", "text", "保障对象类别"),
+        Field("group_code", "text", "保障对象类别", required=False),  # None: see the check
         Field("group_name", "text", "保障对象类别"),
         Field("persons", "count", "人数"),
     ),
     key=("region_code", "group_code"),
+    checks=(
+        Check(
+            "group_code IS NULL",
+            "persons",
+            "该列合并了多个保障对象类别（如「孤儿」含集中供养孤儿和社会散居孤儿），人数无法归入类别："
+            "请分列填报",
+        ),
+    ),
     insert=(
         "period",
         "region_code",
