@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import count, load_file
+from tests.helpers import count, load_file, rows
 
 PATTERNS = {
     "cpi": "cpi_*",
@@ -10,6 +10,7 @@ PATTERNS = {
     "payments": "payments_*",
     "bonds": "special_bonds_*",
     "beneficiaries": "beneficiaries_*",
+    "subsidy_payments": "subsidy_payments_*",
 }
 
 
@@ -53,3 +54,29 @@ def test_sample_year_covers_every_dataset_to_december(loaded):
         )
         == "8.80"
     )
+
+
+def test_sample_subsidy_payments_show_follow_through(loaded):
+    db, accounts = loaded
+    ledgers = [a for a in accounts if a.kind == "subsidy_payments"]
+    assert [(a.rows_loaded, a.rows_skipped) for a in ledgers] == [
+        (14, 1),
+        (13, 1),
+        (14, 1),
+        (14, 1),
+    ]
+    # paid after the end of the month after the index month: 富蕴县's July, nothing else
+    late = rows(
+        db,
+        "SELECT DISTINCT strftime(period, '%Y-%m'), region_name FROM subsidy_payments "
+        "WHERE paid_on > last_day(period + INTERVAL 1 MONTH)",
+    )
+    assert late == [("2022-07", "富蕴县")]
+    # 青河县's August ledger pays 城乡低保 only: less than 20 yuan for everyone it counted
+    paid, due = rows(
+        db,
+        "SELECT (SELECT sum(paid_yuan) FROM subsidy_payments WHERE region_code = '654325' "
+        "AND period = '2022-08-01'), (SELECT 20 * sum(persons) FROM beneficiary_counts "
+        "WHERE region_code = '654325' AND period = '2022-08-01')",
+    )[0]
+    assert 0 < paid < due
