@@ -1,11 +1,15 @@
 """The civil-affairs 发放台账: payments per region, index month and group, as the engine sees them."""
 
 import json
+import tempfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from flows.errors import SourceRejected
@@ -60,6 +64,7 @@ BAD = [
     "5,福海县,2022年9月,,20,0.004,2022-10-21",
     "6,吉木乃县,2022年9月,优抚对象,5,0.001,2022-08-31",
     "7,青河县,2022年9月,城市低保,-1,0.1,2022-10-20",
+    "8,哈巴河县,2022年9月,城市低保,10,1,000,2022-10-20",
     "小计,,,,,,",
     "注：金额按万元填报",
 ]
@@ -68,16 +73,19 @@ BAD = [
 def test_bad_rows_are_quarantined_with_file_row_column_and_reason(db, tmp_path):
     account = load_file(db, "subsidy_payments", write_csv(tmp_path / "台账.csv", BAD))
     assert account.status == "partial" and account.layout == "subsidy_payments_csv"
-    assert (account.rows_read, account.rows_loaded) == (9, 2)
-    assert (account.rows_quarantined, account.rows_skipped) == (5, 2)
+    assert (account.rows_read, account.rows_loaded) == (10, 2)
+    assert (account.rows_quarantined, account.rows_skipped) == (6, 2)
     by_row = {(e["row"], e["column"]): e["message"] for e in account.errors}
     assert set(by_row) == {(5, "地区"), (6, "发放金额"), (7, "救助群体"), (9, "发放日期"),
-                           (10, "发放人数")}  # fmt: skip
+                           (10, "发放人数"), (11, "发放日期"), (11, "表头以外的单元格")}  # fmt: skip
     assert by_row[(5, "地区")].startswith("未知地区「火星县」")
     assert by_row[(6, "发放金额")] == "「发放金额」的值“abc”不是有效的金额"
     assert by_row[(7, "救助群体")].startswith("救助群体不是已定义的保障对象类别")
     assert by_row[(9, "发放日期")] == "发放日期早于所属的指数月份"
     assert by_row[(10, "发放人数")] == "「发放人数」应为非负整数：-1"
+    # an unquoted 1,000 shifts the row: its date is "000" and a cell is left over
+    assert by_row[(11, "发放日期")] == "「发放日期」的值“000”不是有效的日期"
+    assert by_row[(11, "表头以外的单元格")].startswith("该行的单元格多于表头")
     quarantined = rows(
         db, "SELECT DISTINCT file_name, raw_row FROM quarantine WHERE source_row = 7"
     )
@@ -205,3 +213,55 @@ def test_the_same_file_twice_is_a_duplicate(db, fixture_path):
     code, again = ingest()
     assert code == 0 and again["status"] == "duplicate" and again["sha256"] == first["sha256"]
     assert rows(db, "SELECT count(*), count(DISTINCT ingest_id) FROM subsidy_payments") == [(4, 1)]
+
+
+GOOD_ROW = st.tuples(
+    st.sampled_from(["阿勒泰市", "布尔津县", "富蕴县"]),
+    st.sampled_from(["2022年8月", "2022-09", "2022/10"]),
+    st.sampled_from(["", "城市低保", "城乡低保、特困", "优抚对象"]),
+    st.integers(0, 10**6).map(str),
+    st.decimals(min_value=0, max_value=10**8, places=2).map(str),
+    st.dates(date(2022, 11, 1), date(2023, 12, 31)).map(date.isoformat),
+)
+BREAKS = {0: "不存在县", 1: "八月", 2: "五保户", 3: "1.5", 4: "12x", 5: "2022-02-30"}
+
+
+@st.composite
+def ledger(draw):
+    """Return (lines, expected loaded, quarantined, skipped); every good row is unique."""
+    lines, loaded, bad, skipped = list(LEDGER), 0, 0, 0
+    for number in range(draw(st.integers(0, 20))):
+        kind = draw(st.sampled_from(["good", "good", "bad", "long", "total", "note", "blank"]))
+        row = list(draw(GOOD_ROW))
+        row[5] = f"2024-01-{number + 1:02d}"  # a distinct payment date keeps keys apart
+        if kind == "good":
+            loaded += 1
+        elif kind in ("bad", "long"):
+            column = draw(st.sampled_from(sorted(BREAKS)))
+            row = [*row, "多余"] if kind == "long" else row
+            row[column] = BREAKS[column] if kind == "bad" else row[column]
+            bad += 1
+        elif kind == "total":
+            row, skipped = ["合计", "", "", "100", "2000.00", ""], skipped + 1
+        elif kind == "note":
+            row, skipped = ["注：本表由民政局填报"], skipped + 1
+        else:
+            continue  # a blank line is no row at all
+        lines.append(",".join(row))
+    return lines, loaded, bad, skipped
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledger())
+def test_every_ledger_row_is_loaded_quarantined_or_skipped(case):
+    lines, loaded, bad, skipped = case
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "w.duckdb"
+        with connect(db):
+            pass
+        account = load_file(db, "subsidy_payments", write_csv(Path(folder) / "p.csv", lines))
+        assert (account.rows_loaded, account.rows_quarantined, account.rows_skipped) == (
+            loaded, bad, skipped)  # fmt: skip
+        assert account.rows_read == loaded + bad + skipped
+        assert rows(db, "SELECT count(*) FROM subsidy_payments") == [(loaded,)]
+        assert rows(db, "SELECT count(DISTINCT source_row) FROM quarantine") == [(bad,)]

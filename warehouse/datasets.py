@@ -254,6 +254,7 @@ SUBSIDY_PAYMENTS = Dataset(
         Field("persons", "count", "发放人数"),
         Field("paid_yuan", "money", "发放金额"),
         Field("paid_on", "date", "发放日期"),
+        Field("extra_cells", "text", "表头以外的单元格", required=False),
     ),
     key=("region_code", "period", "group_name", "paid_on"),
     checks=(
@@ -265,6 +266,11 @@ SUBSIDY_PAYMENTS = Dataset(
             "领取失业补助金人员、低保边缘人口、优抚对象，或以“、”分隔的组合（如“城乡低保、特困”）",
         ),
         Check("paid_on < period", "paid_on", "发放日期早于所属的指数月份"),
+        Check(
+            "extra_cells IS NOT NULL",
+            "extra_cells",
+            "该行的单元格多于表头（金额中的千分位逗号是否未加引号？）",
+        ),
     ),
     derived={"group_code": "CASE WHEN strpos(group_codes, ',') = 0 THEN group_codes END"},
     insert=(

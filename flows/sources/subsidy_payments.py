@@ -29,7 +29,8 @@ LAYOUT = Layout(
     },
     ignored=("序号", "备注"),
 )
-CODES_HEADER = "保障对象类别代码"  # the column this reader adds; it shows in quarantined rows
+# the columns this reader adds (they show in quarantined rows)
+CODES_HEADER, EXTRA_HEADER = "保障对象类别代码", "表头以外的单元格"
 _SEPARATORS = re.compile(r"[、，,;；/及和与]")
 
 
@@ -51,20 +52,26 @@ def parse_group_names(text: str | None) -> str | None:
 
 
 def _arrow(part: Part) -> pa.Table:
-    """The part's rows as text columns; a CSV (small, here) is read into memory."""
+    """The part's rows as text columns, the last one holding any cells beyond the header.
+
+    A CSV (small, here) is read into memory; a line longer than its header (an unquoted 1,000)
+    keeps its extra cells, so that the row is quarantined instead of silently cut short.
+    """
+    width = len(part.headers)
     if isinstance(part.source, ArrowSource):
-        return part.source.table
+        table = part.source.table
+        return table.append_column(f"c{width}", pa.nulls(table.num_rows, type=pa.string()))
     header_line = part.source.header_line
     rows = read_csv_grid(Path(part.source.path)).values[header_line:]
-    width = len(part.headers)
     columns = [[r[i] if i < len(r) else None for r in rows] for i in range(width)]
+    columns.append([",".join(c for c in r[width:] if c) or None for r in rows])
     numbers = list(range(header_line + 1, header_line + 1 + len(rows)))
     return arrow_text_table(columns, numbers)
 
 
 def _with_codes(part: Part) -> Part:
     table = _arrow(part)
-    n = len(part.headers)
+    n = len(part.headers) + 1
     column = part.columns.get("group_name")
     values = table.column(f"c{column}").to_pylist() if column is not None else []
     codes = [parse_group_names(v) for v in values] or [None] * table.num_rows
@@ -75,8 +82,8 @@ def _with_codes(part: Part) -> Part:
     return Part(
         dataset=part.dataset,
         source=ArrowSource(table.append_column("source_row", source_rows)),
-        headers=(*part.headers, CODES_HEADER),
-        columns={**part.columns, "group_codes": n},
+        headers=(*part.headers, EXTRA_HEADER, CODES_HEADER),
+        columns={**part.columns, "extra_cells": n - 1, "group_codes": n},
         constants=part.constants,
         markers=part.markers,
         notes=True,
