@@ -5,8 +5,9 @@ xinjiang_altay.yaml (CPI ≥ 3.5 %, 3.0 % for index months 2022-08…2023-02, or
 the 阿勒泰地区 series of the CPI bulletins. Each county gets 20 yuan per person per month for
 the groups in the beneficiary table of that month, in two rows: 城乡低保, and 特困 with the
 children's groups. Due by the end of the month after the index month (the bulletin comes out
-then). To show follow-through: in the first triggered month one county pays late, in the
-second one county pays only its 城乡低保 row, and everything else is paid on time.
+then). To show follow-through: in the first triggered month one county pays six weeks late
+(2022: July's, on 12 October, so at the demo's 30 September it is overdue), in the second one
+county pays only its 城乡低保 row, and everything else is paid on time.
 """
 
 from __future__ import annotations
@@ -50,10 +51,13 @@ def triggered_months(year: int, seed: int) -> list[int]:
 
 
 def _paid_on(year: int, month: int, county: int, late: bool) -> date:
-    """A day near the end of the month after the index month, or mid-way through the next."""
+    """A day near the end of the month after the index month; late: the 12th, two months on.
+
+    Late by more than a month, so that an evaluation at the next month-end (the demo's) sees
+    the month unpaid after its deadline.
+    """
     if late:
-        after = month_end(year + (month + 1) // 12, (month + 1) % 12 + 1)
-        return date(after.year, after.month, 12)
+        return date(year + (month + 2) // 12, (month + 2) % 12 + 1, 12)
     due = month_end(year + month // 12, month % 12 + 1)
     return date(due.year, due.month, due.day - 6 + county % 4)
 

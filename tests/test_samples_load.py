@@ -80,3 +80,35 @@ def test_sample_subsidy_payments_show_follow_through(loaded):
         "WHERE region_code = '654325' AND period = '2022-08-01')",
     )[0]
     assert 0 < paid < due
+
+
+@pytest.mark.parametrize(
+    ("as_of", "statuses"),
+    [
+        ("2022-08-31", {"2022-07": "not_due"}),
+        # July's deadline passed with 富蕴县 unpaid; August is due on the day itself
+        ("2022-09-30", {"2022-07": "partly_paid", "2022-08": "not_due"}),
+        # 富蕴县 paid on 12 October (late); 青河县 still owes August's 特困 and children's rows
+        ("2022-10-31", {"2022-07": "paid", "2022-08": "partly_paid", "2022-09": "paid"}),
+    ],
+)
+def test_the_prefecture_follows_its_sample_months_until_paid(loaded, as_of, statuses):
+    from datetime import date
+
+    import polars as pl
+
+    from flows.rule_files import load_rules
+    from triggers.engine import evaluate_rules
+    from warehouse.connection import connect
+    from warehouse.trigger_inputs import query_trigger_inputs
+
+    db, _ = loaded
+    day = date.fromisoformat(as_of)
+    with connect(db, read_only=True) as con:
+        frames = query_trigger_inputs(con, day)
+    found = evaluate_rules(load_rules(None), frames, day).findings["subsidies"]
+    altay = found.filter(pl.col("region_code") == "654300", pl.col("triggered"))
+    got = {p.strftime("%Y-%m"): s for p, s in altay.select("period", "payment_status").rows()}
+    assert got == statuses
+    paid = altay.filter(pl.col("payment_status") == "paid")
+    assert (paid["paid_fen"] == paid["total_yuan"] * 100).all()  # 20 yuan a person, exactly
