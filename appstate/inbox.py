@@ -23,7 +23,7 @@ from pathlib import Path
 from appstate.errors import InboxError
 from appstate.settings import AppStateSettings
 
-KINDS = ("cpi", "funds", "payments", "bonds", "beneficiaries")
+KINDS = ("cpi", "funds", "payments", "bonds", "beneficiaries", "subsidy_payments")
 DONE, FAILED, HEARTBEAT = "processed", "rejected", ".watcher"
 MAX_NAME_BYTES = 150  # file systems allow 255; the prefix and ".json" need room
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")

@@ -24,6 +24,7 @@ ORDER = (
     ("direct_funds_*", "funds"),
     ("payments_*", "payments"),
     ("special_bonds_*", "bonds"),
+    ("subsidy_payments_*", "subsidy_payments"),
 )
 DEMO_USERS = (("leader", "leader", None), ("staff", "staff", None), ("burqin", "county", "654321"))
 

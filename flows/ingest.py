@@ -17,6 +17,7 @@ from flows.evaluate import evaluate_flow
 from flows.sources import ledgers
 from flows.sources.beneficiaries import plan_beneficiaries
 from flows.sources.cpi import plan_cpi
+from flows.sources.subsidy_payments import plan_subsidy_payments
 from flows.sources.tabular import plan_tabular
 from triggers.rules import RuleError
 from warehouse.connection import connect
@@ -30,6 +31,7 @@ PLANNERS = {
     "payments": lambda path, overrides: plan_tabular(path, ledgers.PAYMENTS, overrides),
     "bonds": lambda path, overrides: plan_tabular(path, ledgers.BONDS, overrides),
     "beneficiaries": plan_beneficiaries,
+    "subsidy_payments": plan_subsidy_payments,
 }
 KINDS = tuple(PLANNERS)
 

@@ -26,7 +26,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-KIND_HELP = "cpi | funds | payments | bonds | beneficiaries"
+KIND_HELP = "cpi | funds | payments | bonds | beneficiaries | subsidy_payments"
 
 
 @app.callback()

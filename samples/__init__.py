@@ -16,6 +16,10 @@
   with the growth of 已支出金额 in the direct-fund snapshots; a few 实有资金账户 payments.
 - ``special_bonds_YYYY-MM-DD.xlsx`` x 9 (April-December month ends) — bond project ledger.
 - ``beneficiaries_YYYY-MM.xlsx`` x 12 — civil-affairs beneficiary counts and benefit standards.
+- ``subsidy_payments_654300_YYYY-MM.xlsx``, one per index month the prefecture's price-subsidy
+  rule triggers on its CPI bulletins (July-October for 2022) — the 发放台账: 20 yuan per person
+  per county and group row, paid on time except one county late in the first such month and
+  one county paid in part in the second.
 
 Regions are named in Chinese only (the long CPI CSV uses codes); ``喀纳斯景区``, a unit with no
 official code, appears in the direct-fund and payment files. Output is deterministic: the same
@@ -32,6 +36,7 @@ from samples.cpi import write_cpi
 from samples.direct_funds import write_direct_funds
 from samples.payments import write_payments
 from samples.special_bonds import write_special_bonds
+from samples.subsidy_payments import write_subsidy_payments
 
 __all__ = ["write_sample_data"]
 
@@ -51,6 +56,7 @@ def write_sample_data(directory: Path, year: int = 2022, seed: int = 7) -> list[
         write_payments,
         write_special_bonds,
         write_beneficiaries,
+        write_subsidy_payments,
     ):
         paths += writer(directory, year, seed)
     return paths

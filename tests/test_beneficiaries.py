@@ -57,3 +57,38 @@ def test_a_table_without_its_month_is_rejected_unless_given(tmp_path, db):
         plan_beneficiaries(path, {})
     account = load_file(db, "beneficiaries", path, period=date(2022, 10, 1))
     assert account.rows_loaded == 1
+
+
+def test_a_plain_orphan_column_is_quarantined_with_its_reason(db, tmp_path):
+    # 孤儿 is 集中供养孤儿 + 社会散居孤儿: its count cannot be given one code, and is not dropped
+    path = write_csv(
+        tmp_path / "b.csv",
+        ["2022年10月保障对象人数统计表", "县市,城市低保,孤儿,合计", "阿勒泰市,100,7,107"],
+    )
+    account = load_file(db, "beneficiaries", path)
+    assert (account.rows_read, account.rows_loaded) == (3, 1)
+    assert (account.rows_quarantined, account.rows_skipped) == (1, 1)
+    assert account.warnings == []
+    [error] = account.errors
+    assert (error["row"], error["column"]) == (3, "孤儿")
+    assert error["message"].startswith("该列合并了多个保障对象类别（如「孤儿」含集中供养孤儿")
+    quarantined = rows(db, "SELECT file_name, source_row, column_name FROM quarantine")
+    assert quarantined == [("b.csv", 3, "孤儿")]
+
+
+def test_a_combined_column_beside_its_parts_is_a_subtotal(db, tmp_path):
+    path = write_csv(
+        tmp_path / "b.csv",
+        [
+            "2022年10月保障对象人数统计表",
+            "县市,集中供养孤儿,社会散居孤儿,孤儿,城乡低保对象",
+            "阿勒泰市,2,5,7,9",
+        ],
+    )
+    account = load_file(db, "beneficiaries", path)
+    # 孤儿 = the two columns before it (skipped); 城乡低保对象 has no parts here (quarantined)
+    assert (account.rows_read, account.rows_loaded) == (4, 2)
+    assert (account.rows_quarantined, account.rows_skipped) == (1, 1)
+    assert [e["column"] for e in account.errors] == ["城乡低保对象"]
+    loaded = rows(db, "SELECT group_code, persons FROM beneficiary_counts ORDER BY group_code")
+    assert loaded == [("orphan_dispersed", 5), ("orphan_institutional", 2)]

@@ -121,3 +121,37 @@ def test_escalation_templates_may_use_known_fields_only():
 def test_users_add_a_jurisdiction_by_adding_a_file(tmp_path: Path):
     (tmp_path / "city.yaml").write_text(LOCAL.format(cpi=3.0, food=5.5), encoding="utf-8")
     assert "city-price" in {r.id for r in load_rules(tmp_path)}
+
+
+def test_group_codes_come_from_the_one_vocabulary():
+    # a typo, a Chinese column name and a group-keyed amount field, all reported at once
+    text = (
+        LOCAL.format(cpi=3.0, food=5.5)
+        .replace("groups: [urban_dibao]", "groups: [urban_dibao, rural_dibo, 孤儿]")
+        .replace(
+            "{method: fixed, yuan: 20}",
+            "{method: proportional, standards: {urban_dibao: urban_dibao, orphan: rural_dibao}}",
+        )
+    )
+    other = LOCAL.format(cpi=3.0, food=5.5).replace("city-price", "town-price")
+    other = other.replace('"654301"', '"654302"').replace("[urban_dibao]", "[tekun, tekun]")
+    with pytest.raises(RuleError) as info:
+        parse_rule_texts({"local.yaml": text, "other.yaml": other})
+    errors = info.value.errors
+    assert errors[0].startswith(
+        "local.yaml: 规则 city-price: groups: Value error, 未知的保障对象类别 'rural_dibo', '孤儿'；"
+        "可用：urban_dibao, rural_dibao, tekun,"
+    )
+    assert errors[1].startswith(
+        "local.yaml: 规则 city-price: amount: Value error, standards 中有未知的保障对象类别 'orphan'"
+    )
+    assert errors[2] == "other.yaml: 规则 town-price: groups: Value error, 保障对象类别重复：tekun"
+    assert len(errors) == 3
+
+
+def test_the_2016_rule_lists_only_the_2016_groups_and_2021_adds_the_children():
+    rules = {r.id: r for r in load_rules(None)}
+    adults = {"urban_dibao", "rural_dibao", "tekun", "unemployment_insurance", "entitled_groups"}
+    children = {"orphan_institutional", "orphan_dispersed", "de_facto_orphan", "hiv_child"}
+    assert set(rules["national-price-2016"].groups) == adults
+    assert set(rules["national-price-2021"].groups) == adults | children

@@ -67,8 +67,9 @@ def pct(text: str) -> Decimal:
     return Decimal(text[:-1])
 
 
-def expected_names(year: int) -> set[str]:
+def expected_names(year: int, subsidy_months: tuple[int, ...] = (7, 8, 9, 10)) -> set[str]:
     names = {f"cpi_nbs_national_{year}.csv", f"cpi_nbs_national_{year}_gbk.csv"}
+    names |= {f"subsidy_payments_654300_{year}-{m:02d}.xlsx" for m in subsidy_months}
     names.add(f"cpi_long_{year}.csv")
     for m in range(1, 13):
         names |= {f"cpi_bulletin_altay_{year}-{m:02d}.xlsx", f"beneficiaries_{year}-{m:02d}.xlsx"}
@@ -82,7 +83,7 @@ def expected_names(year: int) -> set[str]:
 
 def test_names_and_counts(out: Out) -> None:
     directory, paths, _ = out
-    assert len(paths) == len(set(paths)) == 56
+    assert len(paths) == len(set(paths)) == 60
     assert {p.name for p in paths} == expected_names(YEAR)
     assert {p.name for p in directory.iterdir()} == expected_names(YEAR)
     assert all(p.parent == directory for p in paths)
@@ -90,7 +91,8 @@ def test_names_and_counts(out: Out) -> None:
 
 def test_other_year_and_seed(tmp_path: Path) -> None:
     paths = write_sample_data(tmp_path / "nested" / "dir", year=2024, seed=1)  # a leap year
-    assert {p.name for p in paths} == expected_names(2024)
+    # that year's made-up prefecture series stays under the thresholds: no payment ledgers
+    assert {p.name for p in paths} == expected_names(2024, subsidy_months=())
     lines = (tmp_path / "nested/dir/cpi_nbs_national_2024.csv").read_text("utf-8-sig").splitlines()
     values = [Decimal(v) for line in lines[3:6] for v in line.split(",")[1:]]
     assert len(values) == 36 and all(Decimal(90) < v < Decimal(115) for v in values)
@@ -357,3 +359,35 @@ def test_regions_by_name_only(out: Out) -> None:
         assert not code.search(text), path.name
         if SCENIC in text:
             assert path.name.startswith(("direct_funds_", "payments_")), path.name
+
+
+def test_subsidy_payment_ledgers(out: Out) -> None:
+    """July-October trigger on the prefecture's bulletins; 20 yuan a person; 富蕴县 late, 青河县 part."""
+    directory = out[0]
+    counts = {}
+    for m in (7, 8, 9, 10):
+        r = rows(directory / f"beneficiaries_{YEAR}-{m:02d}.xlsx")
+        counts[m] = {x[0]: [int(v) for v in x[1:8]] for x in r[3:10]}
+    for m in (7, 8, 9, 10):
+        r = rows(directory / f"subsidy_payments_654300_{YEAR}-{m:02d}.xlsx")
+        assert r[0][0] == f"阿勒泰地区{YEAR}年{m}月价格临时补贴发放情况统计表"
+        assert (r[1][0], r[1][4]) == ("填报单位：阿勒泰地区民政局", "单位：元")
+        assert r[2] == ["序号", "地区", "所属月份", "救助群体", "发放人数", "发放金额", "发放日期"]
+        body, total = r[3:-1], r[-1]
+        due = month_end(m + 1)
+        for x in body:
+            persons = int(x[4].replace(",", ""))
+            assert wan(x[5]) == persons * 20 and x[2] == f"{YEAR}年{m}月"
+            groups = counts[m][x[1]]
+            assert persons == (groups[0] + groups[1] if x[3] == "城乡低保" else sum(groups[2:]))
+            late = m == 7 and x[1] == "富蕴县"
+            paid_on = date.fromisoformat(x[6])
+            assert (paid_on > due) == late and paid_on > month_end(m)
+        partial = [x[3] for x in body if x[1] == "青河县"]
+        assert partial == (
+            ["城乡低保"]
+            if m == 8
+            else ["城乡低保", "特困人员、孤儿、事实无人抚养儿童、艾滋病病毒感染儿童"]
+        )
+        assert len(body) == (13 if m == 8 else 14)
+        assert total[0] == "合计" and wan(total[5]) == sum(wan(x[5]) for x in body)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import count, load_file
+from tests.helpers import count, load_file, rows
 
 PATTERNS = {
     "cpi": "cpi_*",
@@ -10,6 +10,7 @@ PATTERNS = {
     "payments": "payments_*",
     "bonds": "special_bonds_*",
     "beneficiaries": "beneficiaries_*",
+    "subsidy_payments": "subsidy_payments_*",
 }
 
 
@@ -53,3 +54,61 @@ def test_sample_year_covers_every_dataset_to_december(loaded):
         )
         == "8.80"
     )
+
+
+def test_sample_subsidy_payments_show_follow_through(loaded):
+    db, accounts = loaded
+    ledgers = [a for a in accounts if a.kind == "subsidy_payments"]
+    assert [(a.rows_loaded, a.rows_skipped) for a in ledgers] == [
+        (14, 1),
+        (13, 1),
+        (14, 1),
+        (14, 1),
+    ]
+    # paid after the end of the month after the index month: 富蕴县's July, nothing else
+    late = rows(
+        db,
+        "SELECT DISTINCT strftime(period, '%Y-%m'), region_name FROM subsidy_payments "
+        "WHERE paid_on > last_day(period + INTERVAL 1 MONTH)",
+    )
+    assert late == [("2022-07", "富蕴县")]
+    # 青河县's August ledger pays 城乡低保 only: less than 20 yuan for everyone it counted
+    paid, due = rows(
+        db,
+        "SELECT (SELECT sum(paid_yuan) FROM subsidy_payments WHERE region_code = '654325' "
+        "AND period = '2022-08-01'), (SELECT 20 * sum(persons) FROM beneficiary_counts "
+        "WHERE region_code = '654325' AND period = '2022-08-01')",
+    )[0]
+    assert 0 < paid < due
+
+
+@pytest.mark.parametrize(
+    ("as_of", "statuses"),
+    [
+        ("2022-08-31", {"2022-07": "not_due"}),
+        # July's deadline passed with 富蕴县 unpaid; August is due on the day itself
+        ("2022-09-30", {"2022-07": "partly_paid", "2022-08": "not_due"}),
+        # 富蕴县 paid on 12 October (late); 青河县 still owes August's 特困 and children's rows
+        ("2022-10-31", {"2022-07": "paid", "2022-08": "partly_paid", "2022-09": "paid"}),
+    ],
+)
+def test_the_prefecture_follows_its_sample_months_until_paid(loaded, as_of, statuses):
+    from datetime import date
+
+    import polars as pl
+
+    from flows.rule_files import load_rules
+    from triggers.engine import evaluate_rules
+    from warehouse.connection import connect
+    from warehouse.trigger_inputs import query_trigger_inputs
+
+    db, _ = loaded
+    day = date.fromisoformat(as_of)
+    with connect(db, read_only=True) as con:
+        frames = query_trigger_inputs(con, day)
+    found = evaluate_rules(load_rules(None), frames, day).findings["subsidies"]
+    altay = found.filter(pl.col("region_code") == "654300", pl.col("triggered"))
+    got = {p.strftime("%Y-%m"): s for p, s in altay.select("period", "payment_status").rows()}
+    assert got == statuses
+    paid = altay.filter(pl.col("payment_status") == "paid")
+    assert (paid["paid_fen"] == paid["total_yuan"] * 100).all()  # 20 yuan a person, exactly

@@ -21,6 +21,7 @@ from pydantic import (
 
 from triggers.amounts import Amount
 from triggers.periods import Effective, parse_month
+from triggers.vocabulary import GROUPS
 
 
 class RuleError(ValueError):
@@ -95,6 +96,31 @@ class PriceSubsidyRule(RuleBase):
     def _exact(cls, value: object) -> object:
         # YAML gives 3.5 as a float; its shortest repr is the decimal the author wrote.
         return Decimal(repr(value)) if isinstance(value, float) else value
+
+    @field_validator("groups")
+    @classmethod
+    def _known_groups(cls, value: list[str]) -> list[str]:
+        _check_groups(value, "")
+        if len(set(value)) < len(value):
+            raise ValueError(
+                "保障对象类别重复：" + "、".join(sorted({g for g in value if value.count(g) > 1}))
+            )
+        return value
+
+    @field_validator("amount")
+    @classmethod
+    def _known_standard_groups(cls, value: Amount) -> Amount:
+        _check_groups(list(getattr(value, "standards", {})), "standards 中有")
+        return value
+
+
+def _check_groups(codes: list[str], where: str) -> None:
+    # A typo would silently leave its people out of every budget: the vocabulary is closed.
+    unknown = [code for code in codes if code not in GROUPS]
+    if unknown:
+        raise ValueError(
+            f"{where}未知的保障对象类别 {', '.join(map(repr, unknown))}；可用：{', '.join(GROUPS)}"
+        )
 
 
 class DirectFundRule(RuleBase):

@@ -137,11 +137,19 @@ BENEFICIARIES = Dataset(
     fields=(
         Field("period", "month", "统计月份"),
         Field("region", "region", "县市"),
-        Field("group_code", "text", "保障对象类别"),
+        Field("group_code", "text", "保障对象类别", required=False),  # None: see the check
         Field("group_name", "text", "保障对象类别"),
         Field("persons", "count", "人数"),
     ),
     key=("region_code", "group_code"),
+    checks=(
+        Check(
+            "group_code IS NULL",
+            "persons",
+            "该列合并了多个保障对象类别（如「孤儿」含集中供养孤儿和社会散居孤儿），人数无法归入类别："
+            "请分列填报",
+        ),
+    ),
     insert=(
         "period",
         "region_code",
@@ -232,4 +240,53 @@ CPI = Dataset(
     vintage_key=("region_code", "period", "indicator", "measure"),
 )
 
-DATASETS = {d.name: d for d in (PAYMENTS, FUNDS, BONDS, BENEFICIARIES, STANDARDS, CPI)}
+# The civil-affairs 发放台账: what was paid for an index month's price subsidy, and when.
+# `group_codes` is filled by the reader from the vocabulary (comma-separated when a row covers
+# several groups, as 城乡低保 does); a name it does not know leaves it empty and is quarantined.
+SUBSIDY_PAYMENTS = Dataset(
+    name="subsidy_payments",
+    table="subsidy_payments",
+    fields=(
+        Field("region", "region", "地区"),
+        Field("period", "month", "指数月份"),
+        Field("group_name", "text", "救助群体", required=False),
+        Field("group_codes", "text", "救助群体", required=False),
+        Field("persons", "count", "发放人数"),
+        Field("paid_yuan", "money", "发放金额"),
+        Field("paid_on", "date", "发放日期"),
+        Field("extra_cells", "text", "表头以外的单元格", required=False),
+    ),
+    key=("region_code", "period", "group_name", "paid_on"),
+    checks=(
+        Check(
+            "group_name IS NOT NULL AND group_codes IS NULL",
+            "group_name",
+            "救助群体不是已定义的保障对象类别：应为城市低保、农村低保、特困人员、集中供养孤儿、"
+            "社会散居孤儿、事实无人抚养儿童、艾滋病病毒感染儿童、领取失业保险金人员、"
+            "领取失业补助金人员、低保边缘人口、优抚对象，或以“、”分隔的组合（如“城乡低保、特困”）",
+        ),
+        Check("paid_on < period", "paid_on", "发放日期早于所属的指数月份"),
+        Check(
+            "extra_cells IS NOT NULL",
+            "extra_cells",
+            "该行的单元格多于表头（金额中的千分位逗号是否未加引号？）",
+        ),
+    ),
+    derived={"group_code": "CASE WHEN strpos(group_codes, ',') = 0 THEN group_codes END"},
+    insert=(
+        "region_code",
+        "region_name",
+        "period",
+        "group_name",
+        "group_code",
+        "group_codes",
+        "persons",
+        "paid_yuan",
+        "paid_on",
+        "source_row",
+    ),
+)
+
+DATASETS = {
+    d.name: d for d in (PAYMENTS, FUNDS, BONDS, BENEFICIARIES, STANDARDS, CPI, SUBSIDY_PAYMENTS)
+}

@@ -184,6 +184,30 @@ def _subsidy_follow_through(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ddl_findings.SUBSIDY_FOLLOW_THROUGH)
 
 
+@migration(6, "subsidy payments")
+def _subsidy_payments(con: duckdb.DuckDBPyConnection) -> None:
+    # A ledger re-sent for a region and index month replaces what the earlier one said about it
+    # (the newest ingest naming that region and month is current; the older rows are history).
+    con.execute("""
+        CREATE TABLE subsidy_payments (
+            ingest_id BIGINT NOT NULL,
+            region_code VARCHAR NOT NULL,
+            region_name VARCHAR NOT NULL,
+            period DATE NOT NULL,
+            group_name VARCHAR,
+            group_code VARCHAR,
+            group_codes VARCHAR,
+            persons INTEGER NOT NULL,
+            paid_yuan DECIMAL(18, 2) NOT NULL,
+            paid_on DATE NOT NULL,
+            source_row BIGINT
+        );
+        CREATE VIEW subsidy_payments_current AS
+        SELECT * FROM subsidy_payments
+        QUALIFY ingest_id = max(ingest_id) OVER (PARTITION BY region_code, period);
+    """)
+
+
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, Migration]]:
     """Return the registered migrations not yet recorded in this warehouse."""
     con.execute("""

@@ -76,12 +76,23 @@ _BONDS = """
     ORDER BY region_code, project  -- county totals sum floats: a fixed order repeats them exactly
 """
 
+# What the 发放台账 says was paid by the evaluation date (the newest ledger naming a region and
+# index month is current, see migration 6).
+_SUBSIDY_PAYMENTS = """
+    SELECT region_code, period, group_code, CAST(persons AS BIGINT) AS persons,
+           CAST(paid_yuan * 100 AS BIGINT) AS paid_fen, paid_on
+    FROM subsidy_payments_current
+    WHERE paid_on <= $as_of
+    ORDER BY region_code, period, paid_on, group_code
+"""
+
 QUERIES = {
     "cpi": _CPI,
     "beneficiaries": _BENEFICIARIES,
     "standards": _STANDARDS,
     "funds": _FUNDS,
     "bonds": _BONDS,
+    "subsidy_payments": _SUBSIDY_PAYMENTS,
 }
 
 

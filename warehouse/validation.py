@@ -32,7 +32,8 @@ def _parse(f: Field, raw: str, is_constant: bool, multiplier: int = 1, typed: bo
         "text": raw,
         "region": raw,
         "date": f"pm_date({raw})",
-        "month": f"COALESCE(pm_month({raw}), date_trunc('month', pm_date({raw}))::DATE)",
+        # pm_month leaves a full date ('2022-08-31') as it is: truncate whatever it returns
+        "month": f"date_trunc('month', COALESCE(pm_month({raw}), pm_date({raw})))::DATE",
         "money": _money(f"pm_number({raw})", multiplier),
         "count": f"pm_number({raw})",
         "number": f"COALESCE(pm_number({raw}), pm_percent({raw}))",

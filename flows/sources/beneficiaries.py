@@ -1,7 +1,10 @@
 """Civil-affairs table: beneficiary counts per county and group, and the benefit standards.
 
 Counts are wide (one column per group); standards sit in a second sheet or in columns named
-'…标准（元/月）' / '…标准（元/年）'. Both become one record per county × column.
+'…标准（元/月）' / '…标准（元/年）'. Both become one record per county × column. Group columns are
+named by the vocabulary's labels and aliases; a column naming several groups at once (a plain
+'孤儿' is 集中供养孤儿 + 社会散居孤儿) cannot be split, so its counts are quarantined with that
+reason, unless each of its groups has its own column too (then it is a subtotal and skipped).
 """
 
 from datetime import date
@@ -11,30 +14,9 @@ from flows.errors import SourceRejected
 from flows.sources import cells
 from flows.sources.files import Cell, Sheet, read_sheets
 from flows.sources.records import Records
+from triggers.vocabulary import group_codes
 from warehouse.staging import Part, Plan
 
-GROUPS = {
-    "城市低保": "urban_dibao",
-    "城市低保对象": "urban_dibao",
-    "城镇低保": "urban_dibao",
-    "农村低保": "rural_dibao",
-    "农村低保对象": "rural_dibao",
-    "特困供养人员": "tekun",
-    "特困人员": "tekun",
-    "特困供养": "tekun",
-    "集中供养孤儿": "orphan_institutional",
-    "社会散居孤儿": "orphan_dispersed",
-    "孤儿": "orphan",
-    "事实无人抚养儿童": "de_facto_orphan",
-    "艾滋病病毒感染儿童": "hiv_child",
-    "领取失业保险金人员": "unemployment_insurance",
-    "失业保险金领取人员": "unemployment_insurance",
-    "领取失业补助金人员": "unemployment_allowance",
-    "失业补助金领取人员": "unemployment_allowance",
-    "低保边缘人口": "near_dibao",
-    "低保边缘对象": "near_dibao",
-    "优抚对象": "entitled_groups",
-}
 STANDARDS = {
     "城市低保标准": "urban_dibao",
     "城镇低保标准": "urban_dibao",
@@ -55,19 +37,26 @@ def _find_header(rows: list[list[Cell]]) -> int | None:
     for index, row in enumerate(rows[:30]):
         names = [cells.split_header(c)[0] for c in row]
         if any(n in REGION_HEADERS for n in names) and any(
-            n in GROUPS or n in STANDARDS or n.endswith("标准") for n in names
+            group_codes(n) or n in STANDARDS or n.endswith("标准") for n in names
         ):
             return index
     return None
 
 
-def _classify(header: Cell) -> tuple[str, str, str | None] | None:
-    """Return ('group'|'standard'|'total', code, per) for a column header, or None if unknown."""
+def _classify(header: Cell, single: set[str]) -> tuple[str, str | None, str | None] | None:
+    """Return ('group'|'standard'|'total', code, per) for a column header, or None if unknown.
+
+    A column naming several groups has no code (its counts are quarantined), or is a subtotal
+    when every one of its groups has a column of its own (`single`).
+    """
     base, unit = cells.split_header(header)
     if base in TOTALS:
         return "total", base, None
-    if base in GROUPS:
-        return "group", GROUPS[base], None
+    codes = group_codes(base)
+    if codes and len(codes) > 1:
+        return ("total", base, None) if set(codes) <= single else ("group", None, None)
+    if codes:
+        return "group", codes[0], None
     if base in STANDARDS or base.endswith("标准"):
         return "standard", STANDARDS.get(base, base), PER.get((unit or "").replace(" ", ""))
     return None
@@ -76,7 +65,12 @@ def _classify(header: Cell) -> tuple[str, str, str | None] | None:
 def _read_sheet(sheet: Sheet, index: int, period: date, warnings: list[str]) -> list[Part]:
     header = sheet.rows[index]
     region_col = next(c for c, h in enumerate(header) if cells.split_header(h)[0] in REGION_HEADERS)
-    kinds = {c: _classify(h) for c, h in enumerate(header) if c != region_col and h}
+    single = {
+        codes[0]
+        for h in header
+        if (codes := group_codes(cells.split_header(h)[0])) and len(codes) == 1
+    }
+    kinds = {c: _classify(h, single) for c, h in enumerate(header) if c != region_col and h}
     for col, kind in kinds.items():
         if kind is None and cells.split_header(header[col])[0] not in IGNORED:
             warnings.append(f"{sheet.name}：未识别的列「{header[col]}」未导入")
