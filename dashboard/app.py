@@ -8,9 +8,14 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import Input, Output, dcc, html
 
+from appstate import audit
+from appstate.settings import AppStateSettings
+from appstate.store import open_state
 from dashboard import auth
 from dashboard.data import refreshed
 from dashboard.format import day
+from dashboard.security import install_headers
+from dashboard.settings import DashboardSettings
 
 PAGES_FOLDER = Path(__file__).parent / "pages"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,7 +37,10 @@ def create_app(db: Path) -> dash.Dash:
     """Return the dashboard for warehouse `db` (pages read its published replica)."""
     server = flask.Flask(__name__)
     server.config["PM_DB"] = str(db)
-    auth.install(server, db)
+    settings = DashboardSettings()
+    auth.install(server, db, settings)
+    with open_state(db) as con:  # keep the audit log to its retention (at least 180 days)
+        audit.purge(con, AppStateSettings().audit_retention_days)
     app = dash.Dash(
         __name__, server=server, use_pages=True, pages_folder=str(PAGES_FOLDER),
         title="政策触发监测",  # Bootstrap's CSS is served from assets/ (no CDN here)
@@ -57,4 +65,5 @@ def create_app(db: Path) -> dash.Dash:
         text = f"数据更新于 {day(local)} {local:%H:%M}（北京时间）" if local else "数据尚未发布"
         return _nav(user), text
 
+    install_headers(app, settings)
     return app
