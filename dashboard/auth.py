@@ -141,7 +141,7 @@ def install(server: flask.Flask, db: Path, settings: DashboardSettings | None = 
         path = flask.request.path
         if current_user.is_authenticated or path.startswith(OPEN_PATHS):
             return None
-        timed_out = flask.g.get("session_state") in ("idle", "expired", "ended")
+        timed_out = flask.g.get("session_state") in ("idle", "expired")
         flask.session.clear()
         if path.startswith("/_dash"):
             return flask.Response(TIMED_OUT if timed_out else "需要登录", status=401)
