@@ -92,7 +92,7 @@ def test_the_page_cannot_be_framed(site, context):
     page.wait_for_timeout(1500)
     frame = page.frame_locator("#f")
     expect(frame.locator("input[name=username]")).to_have_count(0)
-    assert any("frame" in error and "Refused" in error for error in errors), errors
+    assert any("frame-ancestors 'none'" in error and "blocked" in error for error in errors), errors
 
 
 def test_logout_ends_the_session_even_for_a_copied_cookie(site, context, browser):
