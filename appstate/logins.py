@@ -83,3 +83,9 @@ def record_attempt(
             )
             locks.append(lock)
     return locks
+
+
+def purge_attempts(con: sqlite3.Connection, before: datetime) -> int:
+    """Delete attempts and locks older than `before` (the audit log keeps their record)."""
+    gone = con.execute("DELETE FROM login_attempts WHERE at < ?", (_stamp(before),)).rowcount
+    return gone + con.execute("DELETE FROM login_locks WHERE until < ?", (_stamp(before),)).rowcount

@@ -1,5 +1,6 @@
 """The Dash shell: login, navigation by role, the page container. Pages live in dashboard/pages/."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,8 @@ import flask
 from dash import Input, Output, dcc, html
 
 from appstate import audit
+from appstate.logins import purge_attempts
+from appstate.sessions import purge_sessions
 from appstate.settings import AppStateSettings
 from appstate.store import open_state
 from dashboard import auth
@@ -41,6 +44,9 @@ def create_app(db: Path) -> dash.Dash:
     auth.install(server, db, settings)
     with open_state(db) as con:  # keep the audit log to its retention (at least 180 days)
         audit.purge(con, AppStateSettings().audit_retention_days)
+        stale = datetime.now(UTC) - settings.lifetime - timedelta(days=1)  # long over; audited
+        purge_sessions(con, stale)
+        purge_attempts(con, stale)
     app = dash.Dash(
         __name__, server=server, use_pages=True, pages_folder=str(PAGES_FOLDER),
         title="政策触发监测",  # Bootstrap's CSS is served from assets/ (no CDN here)

@@ -184,3 +184,21 @@ def test_a_state_file_from_before_keeps_its_users_and_gains_the_new_parts(tmp_pa
         assert list_users(con)[0]["disabled_at"] is not None
         add_user(con, "li", "leader", None, hash_password("correct horse"))
         assert [u["name"] for u in list_users(con)] == ["li", "wang"]
+
+
+def test_old_attempts_locks_and_sessions_are_purged_but_not_live_ones(db):
+    from appstate.logins import purge_attempts
+    from appstate.sessions import purge_sessions
+
+    with open_state(db) as con:
+        _fail(con, "wang", "10.0.0.1", T0, 5)  # locked until T0 + 15 min
+        _fail(con, "li", "10.0.0.2", T0 + timedelta(days=2))
+        old = start_session(con, "wang", "10.0.0.1", T0)
+        live = start_session(con, "li", "10.0.0.1", T0 + timedelta(days=2))
+        assert purge_attempts(con, T0 + timedelta(days=1)) == 5 + 2  # wang's attempts, both locks
+        assert active_lock(con, "li", "10.0.0.9", T0 + timedelta(days=2)) is None
+        assert purge_sessions(con, T0 + timedelta(days=1)) == 1
+        idle, life = timedelta(minutes=30), timedelta(hours=12)
+        assert check_session(con, old, "wang", T0, idle, life) == "unknown"
+        assert check_session(con, live, "li", T0 + timedelta(days=2), idle, life) == "ok"
+        assert con.execute("SELECT count(*) FROM login_attempts").fetchone()[0] == 1

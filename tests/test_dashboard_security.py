@@ -288,3 +288,32 @@ def test_the_brief_workbook_keeps_the_hostile_name_a_string_cell(hostile):
 
     brief = read_brief(hostile, date(2022, 9, 1), "654300")
     assert_text_is_text(render_xlsx(brief))  # in the escalations of both sheets
+
+
+def test_alert_actions_and_uploads_in_the_dashboard_are_audited(hostile, monkeypatch):
+    from dashboard import actions
+    from warehouse import reports
+    from warehouse.replica import read_connection
+
+    app = _app(hostile, monkeypatch)
+    cursor = read_connection(hostile)
+    alert_id = int(reports.query_alerts(cursor, None)["alert_id"][0])
+    cursor.close()
+    data_page = _module("/data")
+    csv = "data:text/csv;base64," + base64.b64encode("县市,金额\n".encode()).decode()
+    with app.server.test_request_context("/", environ_base={"REMOTE_ADDR": "10.1.2.4"}):
+        flask_login.login_user(auth.User("staff", "staff", None))
+        assert actions.act("ack", {"note": "已安排"}, alert_id) == "已保存"
+        stored = data_page.upload_status(csv, "直达资金.csv", "funds")[0]
+    with app.server.test_request_context("/", environ_base={"REMOTE_ADDR": "10.1.2.5"}):
+        flask_login.login_user(auth.User("lead", "leader", None))
+        with pytest.raises(actions.NotAllowed):
+            actions.act("ack", {"note": None}, alert_id)
+    with open_state(hostile) as con:
+        rows = [r for r in audit.entries(con) if r["action"] in ("ack", "ack_refused", "upload")]
+    assert [(r["action"], r["actor"], r["source"]) for r in rows] == [
+        ("ack", "staff", "10.1.2.4"), ("upload", "staff", "10.1.2.4"),
+        ("ack_refused", "lead", "10.1.2.5"),
+    ]  # fmt: skip
+    assert rows[0]["detail"]["alert_id"] == alert_id and rows[0]["detail"]["note"] == "已安排"
+    assert rows[1]["detail"] == {"kind": "funds", "file": "直达资金.csv", "stored": stored}
