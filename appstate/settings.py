@@ -7,7 +7,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class AppStateSettings(BaseSettings):
-    """Where the inbox folder is."""
+    """Where the inbox folder is; how long the audit log is kept."""
 
     model_config = SettingsConfigDict(env_prefix="POLICY_MONITOR_", extra="ignore")
 
@@ -16,5 +16,13 @@ class AppStateSettings(BaseSettings):
         description=(
             "Folder watched for files to ingest (browser uploads land here); default: `inbox` "
             "beside the warehouse."
+        ),
+    )
+    audit_retention_days: int = Field(
+        180,
+        ge=180,
+        description=(
+            "Days the audit log keeps a row (at least 180, 等保 2.0); older rows are purged when "
+            "the dashboard starts or by `policy-monitor audit --purge`."
         ),
     )

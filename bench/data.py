@@ -96,7 +96,9 @@ def write_funds_xlsx(path: Path, rows: int) -> None:
     tmp = path.with_suffix(".part")
     tmp.unlink(missing_ok=True)
     rng = random.Random(f"bench:{SEED}:funds")
-    workbook = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    workbook = xlsxwriter.Workbook(
+        str(tmp), {"constant_memory": True, "strings_to_formulas": False}
+    )
     workbook.set_properties({"created": __import__("datetime").datetime(2022, 1, 1)})
     sheet = workbook.add_worksheet("直达资金")
     bold = workbook.add_format({"bold": True, "align": "center"})

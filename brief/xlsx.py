@@ -22,6 +22,8 @@ BELL = "#ffe082"  # 黄色警铃 lighter than 黄灯 so stacked columns tell the
 COLUMNS = 9
 WIDTHS = (11, 8, 12, 13, 9, 9, 14, 15, 30)
 WIDTH_TOTAL = sum(WIDTHS) - 4
+# a unit or project name such as =HYPERLINK(...) from a ledger is text, never a formula or a link
+SAFE_TEXT = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 def _wan(yuan: Decimal | None) -> float | None:
@@ -69,7 +71,8 @@ class _Sheet:
             if span > 1:
                 self.ws.merge_range(row, col, row, col + span - 1, value, self.f[fmt])
             else:
-                self.ws.write(row, col, value, self.f[fmt])
+                write = self.ws.write_string if isinstance(value, str) else self.ws.write
+                write(row, col, value, self.f[fmt])  # text from ledgers is never a formula
             col += span
 
     def table(
@@ -283,7 +286,7 @@ def _detail_sheet(book: xlsxwriter.Workbook, brief: Brief) -> None:
 def render_xlsx(brief: Brief) -> bytes:
     """Return the brief as an .xlsx workbook (sheet 简报, plus 明细 when rows were left out)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **SAFE_TEXT})
     book.set_properties(
         {"title": brief.title, "subject": brief.as_of_note, "author": "policy-monitor"}
     )

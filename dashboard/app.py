@@ -1,5 +1,6 @@
 """The Dash shell: login, navigation by role, the page container. Pages live in dashboard/pages/."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -8,9 +9,16 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import Input, Output, dcc, html
 
+from appstate import audit
+from appstate.logins import purge_attempts
+from appstate.sessions import purge_sessions
+from appstate.settings import AppStateSettings
+from appstate.store import open_state
 from dashboard import auth
 from dashboard.data import refreshed
 from dashboard.format import day
+from dashboard.security import install_headers
+from dashboard.settings import DashboardSettings
 
 PAGES_FOLDER = Path(__file__).parent / "pages"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -32,7 +40,13 @@ def create_app(db: Path) -> dash.Dash:
     """Return the dashboard for warehouse `db` (pages read its published replica)."""
     server = flask.Flask(__name__)
     server.config["PM_DB"] = str(db)
-    auth.install(server, db)
+    settings = DashboardSettings()
+    auth.install(server, db, settings)
+    with open_state(db) as con:  # keep the audit log to its retention (at least 180 days)
+        audit.purge(con, AppStateSettings().audit_retention_days)
+        stale = datetime.now(UTC) - settings.lifetime - timedelta(days=1)  # long over; audited
+        purge_sessions(con, stale)
+        purge_attempts(con, stale)
     app = dash.Dash(
         __name__, server=server, use_pages=True, pages_folder=str(PAGES_FOLDER),
         title="政策触发监测",  # Bootstrap's CSS is served from assets/ (no CDN here)
@@ -57,4 +71,5 @@ def create_app(db: Path) -> dash.Dash:
         text = f"数据更新于 {day(local)} {local:%H:%M}（北京时间）" if local else "数据尚未发布"
         return _nav(user), text
 
+    install_headers(app, settings)
     return app

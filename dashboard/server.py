@@ -14,4 +14,4 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8050, threads: int = 8)
 
 def serve_app(app, host: str, port: int, threads: int = 8) -> None:
     """Serve an app made by `create_app` (made in the main thread: Dash Pages needs it there)."""
-    waitress_serve(app.server, host=host, port=port, threads=threads, ident="policy-monitor")
+    waitress_serve(app.server, host=host, port=port, threads=threads, ident="")  # no Server banner

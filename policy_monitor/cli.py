@@ -10,6 +10,7 @@ import typer
 
 from policy_monitor import (
     cli_admin,
+    cli_audit,
     cli_notify,
     cli_report,
     cli_revisions,
@@ -115,6 +116,7 @@ for _command in cli_triggers.COMMANDS:
     app.command()(_command)
 app.add_typer(cli_admin.users, name="user")
 app.command()(cli_admin.dashboard)
+app.command()(cli_audit.audit)
 app.command()(cli_watch.watch)
 app.command()(cli_report.report)
 app.command()(cli_revisions.revisions)

@@ -43,7 +43,8 @@ def report(
         typer.echo(f"格式应为 pdf 或 xlsx，收到 {format!r}", err=True)
         raise typer.Exit(2)
     try:
-        brief = read_brief(Path(ctx.obj["db"]), first, region or WarehouseSettings().home_region)
+        brief_region = region or WarehouseSettings().home_region
+        brief = read_brief(Path(ctx.obj["db"]), first, brief_region)
     except BriefUnavailable as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -56,6 +57,10 @@ def report(
         path = path / brief.file_name(kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(render(brief))
+    from appstate.audit import cli_source, record_in
+
+    detail = {"month": month, "region": brief_region, "format": kind, "file": str(path)}
+    record_in(Path(ctx.obj["db"]), "report", cli_source(), cli_source(), detail)
     if first > brief.evaluated_as_of:
         typer.echo(f"注意：最近一次评估为 {brief.evaluated_as_of}，早于简报月份 {month}", err=True)
     typer.echo(str(path))

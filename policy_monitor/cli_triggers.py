@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from appstate.audit import cli_source, record_in
 from policy_monitor.cli_common import (
     LEVEL_WORDS,
     STATUS_WORDS,
@@ -199,6 +200,7 @@ def ack(
         except (AlertNotFound, AlertStateError) as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
+    record_in(Path(ctx.obj["db"]), "ack", by, cli_source(), {"alert_id": alert_id, "note": note})
     if as_json:
         return echo_json([alert])
     typer.echo(f"已确认告警 #{alert_id}（{by}）：{alert['message']}")
@@ -234,6 +236,7 @@ def silence(
         except AlertStateError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
+    record_in(Path(ctx.obj["db"]), "silence", by, cli_source(), created)
     if as_json:
         return echo_json([created])
     typer.echo(

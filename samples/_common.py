@@ -63,7 +63,7 @@ def one_decimal(value: Decimal) -> Decimal:
 
 def new_workbook(path: Path, year: int) -> xlsxwriter.Workbook:
     """A workbook whose bytes do not depend on the clock."""
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False})  # text stays text
     workbook.set_properties({"created": datetime(year, 1, 1)})
     return workbook
 

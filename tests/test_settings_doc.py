@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 
 from appstate.settings import AppStateSettings
+from dashboard.settings import DashboardSettings
 from flows.notify import NotifySettings
 from flows.settings import FlowSettings
 from warehouse.settings import WarehouseSettings
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-SETTINGS = [WarehouseSettings, AppStateSettings, FlowSettings, NotifySettings]
+SETTINGS = [WarehouseSettings, AppStateSettings, FlowSettings, NotifySettings, DashboardSettings]
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from appstate import inbox
-from dashboard import data
+from dashboard import audit, data
 from dashboard.components import grid, header, message
 from warehouse import reads
 
@@ -104,7 +104,9 @@ def upload_status(contents, filename, kind):
     try:
         stored = inbox.save_upload(_staff_inbox(), kind or "", filename, _decode(contents))
     except (inbox.InboxError, PermissionError) as exc:
+        audit.record("upload_refused", {"kind": kind, "file": filename, "why": str(exc)})
         return None, True, message(str(exc), "danger"), None
+    audit.record("upload", {"kind": kind, "file": filename, "stored": stored})
     return stored, False, progress(_inbox(), stored), None
 
 
