@@ -23,7 +23,9 @@ KINDS = {
 
 
 def _wan(fen: pl.Expr) -> pl.Expr:
-    return (fen / 1_000_000).round(2)
+    """Return fen as 万元 text with two decimals, half-up, exactly (1,078,540 yuan → 107.85)."""
+    hundredths = (fen.cast(pl.Int64) + 5_000) // 10_000
+    return pl.format("{}.{}", hundredths // 100, (hundredths % 100).cast(pl.String).str.zfill(2))
 
 
 def _subsidies(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
