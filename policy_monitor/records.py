@@ -9,7 +9,8 @@ SUBSIDY_FIELDS = (
     "region_code", "period", "status", "triggered", "reasons", "cpi_region_used", "cpi_yoy_pct",
     "food_region_used", "food_yoy_pct", "cpi_threshold_pct", "food_threshold_pct", "rule_id",
     "rule_version", "due_on", "published_on", "published_on_estimated", "pay_by", "days_left",
-    "per_person_yuan", "persons", "total_yuan", "groups", "evaluated_as_of",
+    "per_person_yuan", "persons", "total_yuan", "groups", "paid_yuan", "payment_status",
+    "evaluated_as_of",
 )  # fmt: skip
 WARNING_FIELDS = (
     "fund_code", "fund_name", "region_code", "region_name", "as_of", "received_yuan",

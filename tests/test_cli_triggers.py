@@ -110,6 +110,10 @@ def test_subsidies_json_contract(db):
             assert r["persons"] > 0
         if r["triggered"]:
             date.fromisoformat(r["pay_by"])
+            assert r["payment_status"] in {"not_due", "paid", "partly_paid", "unpaid"}
+            assert dec(r["paid_yuan"]) >= 0
+        else:
+            assert r["payment_status"] is None and r["paid_yuan"] is None
         if r["triggered"] and r["persons"] is not None:
             assert dec(r["total_yuan"]) == sum(dec(g["total_yuan"]) for g in r["groups"])
             assert r["persons"] == sum(g["persons"] for g in r["groups"])
