@@ -111,10 +111,24 @@ def test_monthly_table_rows_are_the_findings_of_the_jurisdiction(signed_in, ware
         "condition": "CPI ≥ 3.5% 或 食品 ≥ 6.0%", "source": "阿勒泰地区（654300）",
         "rule_version": "altay-2022", "published": "2022年8月25日（估算）", "pay_by": "2022年8月31日",
         "days_left": -30, "per_person_yuan": 20, "persons": 53927, "total_wan": 107.85, "reasons": None,
+        "payment": "逾期未发放（已发放 0.00 万元）", "revised": None,  # no 发放台账 loaded here
     }  # fmt: skip
     assert july["persons"] * 20 == 1_078_540
     assert august["condition"] == "CPI ≥ 3.0% 或 食品 ≥ 6.0%"  # the 2022 temporary threshold
     assert {r["status"] for r in rows[:6]} == {"未触发"}
+
+
+def test_monthly_table_marks_a_decision_reversed_by_revised_data(app, warehouse):
+    month_table = _page("/prices").month_table
+    with connect(warehouse, read_only=True) as con:
+        findings = query_subsidies(con, None).filter(pl.col("region_code") == "654300")
+    # as if July's first published values had not triggered it
+    first = pl.when(pl.col("period") == date(2022, 7, 1)).then(pl.lit("not_triggered"))
+    with app.server.test_request_context():
+        rows = month_table(findings.with_columns(first_status=first.otherwise("first_status")))
+    marks = dict(zip(rows["month"], rows["revised"], strict=True))
+    assert marks["2022年7月"] == "判定已改变：首次未触发，现已触发"
+    assert {m for m, v in marks.items() if v} == {"2022年7月"}
 
 
 def test_group_table_adds_up_to_the_triggered_months(signed_in):

@@ -10,8 +10,9 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import data, figures
 from dashboard.components import export_button, grid, header, message
 from dashboard.excel import to_excel
-from dashboard.format import GROUPS, SUBSIDY, day, month
+from dashboard.format import GROUPS, SUBSIDY, day, money, month
 from triggers.jurisdictions import depth
+from triggers.vocabulary import PAYMENT
 from warehouse import reads
 
 dash.register_page(__name__, path="/prices", name="物价联动", order=1)
@@ -20,7 +21,7 @@ MONTH_HEADERS = {
     "month": "月份", "status": "状态", "cpi": "CPI 同比", "food": "食品 同比", "condition": "启动条件",
     "source": "使用数据", "rule_version": "规则版本", "published": "发布日期", "pay_by": "发放期限",
     "days_left": "剩余天数", "per_person_yuan": "每人每月（元）", "persons": "人数",
-    "total_wan": "资金（万元）", "reasons": "原因",
+    "total_wan": "资金（万元）", "payment": "发放情况", "revised": "数据修订", "reasons": "原因",
 }  # fmt: skip
 GROUP_HEADERS = {
     "month": "月份",
@@ -66,6 +67,21 @@ def _source(cpi_region: str | None, food_region: str | None) -> str:
     return f"CPI：{region_label(cpi_region)}；食品：{region_label(food_region)}"
 
 
+def _payment(r: dict) -> str | None:
+    if r.get("payment_status") is None:
+        return None
+    word = PAYMENT.get(r["payment_status"], r["payment_status"])
+    return f"{word}（已发放 {money(r['paid_yuan'])}）"
+
+
+def _revised(r: dict) -> str | None:
+    final = ("triggered", "not_triggered")
+    then, now = r.get("first_status"), r["status"]
+    if then in final and now in final and then != now:
+        return f"判定已改变：首次{SUBSIDY[then]}，现{SUBSIDY[now]}"
+    return None
+
+
 def month_table(findings: pl.DataFrame) -> pl.DataFrame:
     """Return one jurisdiction's findings as the rows of the monthly table (columns: MONTH_HEADERS)."""
     return pl.DataFrame(
@@ -78,6 +94,7 @@ def month_table(findings: pl.DataFrame) -> pl.DataFrame:
           "per_person_yuan": None if r["per_person_yuan"] is None else int(r["per_person_yuan"]),
           "persons": r["persons"],
           "total_wan": None if r["total_yuan"] is None else round(float(r["total_yuan"]) / 10_000, 2),
+          "payment": _payment(r), "revised": _revised(r),
           "reasons": None if r["reasons"] is None else "；".join(r["reasons"])}
          for r in findings.sort("period").iter_rows(named=True)],
         schema={c: pl.Int64 if c in ("days_left", "per_person_yuan", "persons") else
@@ -147,7 +164,7 @@ WRAP = {
 WIDTHS = {
     "month": 100, "status": 90, "cpi": 90, "food": 90, "condition": 200, "source": 190,
     "rule_version": 170, "published": 190, "pay_by": 130, "days_left": 90,
-    "per_person_yuan": 100, "persons": 100, "total_wan": 110,
+    "per_person_yuan": 100, "persons": 100, "total_wan": 110, "payment": 190, "revised": 190,
 }  # fmt: skip
 
 

@@ -33,7 +33,7 @@ def query_subsidies(
                   'per_person_yuan': {exact_yuan("g.per_person_yuan")},
                   'total_yuan': {exact_yuan("g.total_yuan")}}}
                 FOR g IN coalesce(f.groups, [])] AS groups,
-               {yuan("f.paid_fen")} AS paid_yuan, f.payment_status,
+               {yuan("f.paid_fen")} AS paid_yuan, f.payment_status, f.first_status,
                e.as_of AS evaluated_as_of
         FROM subsidy_findings f JOIN evaluations e USING (evaluation_id)
         WHERE {related("f.region_code", "scope")} AND {under("f.region_code", "region")}
