@@ -107,7 +107,7 @@ DAILY_REPORTS = Dataset(
     table="daily_reports",
     fields=(
         Field("unit", "text", "单位"),
-        Field("report_date", "date", "日期"),
+        Field("report_day", "text", "日期"),  # text: a time written in it is kept
         Field("submitted_time", "text", "报送时间", required=False),
         Field("measure_no", "text", "措施序号", required=False),
         Field("progress", "text", "完成情况"),
@@ -117,18 +117,22 @@ DAILY_REPORTS = Dataset(
     key=("unit", "report_date", "measure_no"),
     checks=(
         Check(
+            "report_day IS NOT NULL AND report_date IS NULL", "report_day", "「日期」不是有效的日期"
+        ),
+        Check(
             "submitted_time IS NOT NULL AND submitted_at IS NULL",
             "submitted_time",
             "「报送时间」不是有效的时刻（应如 16:42 或 2022-08-26 16:42）",
         ),
     ),
+    # a time in its own column, else one written in the date cell; a bare date has none
     derived={
-        # a time in its own column, else one written in the date cell; a bare date has none
+        "report_date": "pm_date(report_day)",
         "submitted_at": f"CASE WHEN submitted_time IS NOT NULL THEN coalesce("
-        f"TRY_CAST({_SUBMITTED} AS TIMESTAMP), report_date + TRY_CAST({_SUBMITTED} AS TIME)) "
-        r"WHEN regexp_matches(report_date__raw, '\d{1,2}:\d{2}') "
-        r"AND NOT regexp_matches(report_date__raw, '\s0?0:00(:00)?$') "
-        "THEN TRY_CAST(report_date__raw AS TIMESTAMP) END",
+        f"TRY_CAST({_SUBMITTED} AS TIMESTAMP), pm_date(report_day) + TRY_CAST({_SUBMITTED} AS TIME))"
+        r" WHEN regexp_matches(report_day, '\d{1,2}:\d{2}') "
+        r"AND NOT regexp_matches(report_day, '\s0?0:00(:00)?$') "
+        "THEN TRY_CAST(report_day AS TIMESTAMP) END",
     },
     insert=(
         "unit",

@@ -41,7 +41,7 @@ DAILY_REPORTS = Layout(
     kind="daily_reports",
     aliases={
         "unit": names("单位", "报送单位", "填报单位", "单位名称", "unit"),
-        "report_date": names("日期", "报送日期", "填报日期", "report_date"),
+        "report_day": names("日期", "报送日期", "填报日期", "report_date"),
         "submitted_time": names("报送时间", "提交时间", "填报时间", "submitted_time"),
         "measure_no": names("措施序号", "措施编号", "序号", "measure_no"),
         "progress": names("完成情况", "工作完成情况", "进展情况", "progress"),
