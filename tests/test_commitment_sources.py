@@ -240,3 +240,30 @@ def test_bond_issues_in_yi_yuan_load_exact_yuan(db, tmp_path):
         ("654301", "2205123", Decimal("123450000.00"), date(2022, 3, 15)),
         ("654321", "2205123", Decimal("80000000.00"), date(2022, 3, 15)),
     ]
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_cli_ingests_arrears_through_the_flow_once_then_reports_a_duplicate(db, fixture_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from policy_monitor.cli import app
+
+    path = fixture_path("arrears_654300_2022-06-30.xlsx")
+    args = ["--db", str(db), "ingest", "arrears", str(path), "--json"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    [account] = json.loads(first.stdout)
+    assert (account["kind"], account["status"], account["as_of"]) == (
+        "arrears",
+        "loaded",
+        "2022-06-30",
+    )
+    assert (account["rows_read"], account["rows_loaded"], account["rows_skipped"]) == (6, 4, 2)
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0
+    [duplicate] = json.loads(again.stdout)
+    assert duplicate["status"] == "duplicate" and duplicate["ingest_id"] == account["ingest_id"]
+    assert count(db, "SELECT count(*) FROM arrears_snapshots") == 4
+    assert count(db, "SELECT kind FROM ingests") == "arrears"
