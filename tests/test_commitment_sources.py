@@ -267,3 +267,41 @@ def test_cli_ingests_arrears_through_the_flow_once_then_reports_a_duplicate(db, 
     assert duplicate["status"] == "duplicate" and duplicate["ingest_id"] == account["ingest_id"]
     assert count(db, "SELECT count(*) FROM arrears_snapshots") == 4
     assert count(db, "SELECT kind FROM ingests") == "arrears"
+
+
+def test_a_resent_measures_table_and_daily_report_supersede_their_earlier_rows(
+    db, fixture_path, tmp_path
+):
+    load_file(db, "measures", fixture_path("measures_653000_2022.xlsx"))
+    load_file(db, "daily_reports", fixture_path("daily_reports_653000_2022-08-26.xlsx"))
+    measures = write_csv(
+        tmp_path / "责任分解_修订.csv",
+        ["序号,措施,牵头单位,报送要求", "1,促进市场主体复工复市,自治州工信局,每周一10:00前报送"],
+    )
+    report = write_csv(
+        tmp_path / "日报_补报.csv",
+        [
+            "单位,日期,报送时间,措施序号,完成情况",
+            "自治州工信局,2022-08-26,17:40,1,复工复市企业 415 户",
+        ],
+    )
+    assert load_file(db, "measures", measures).rows_loaded == 1
+    assert load_file(db, "daily_reports", report).rows_loaded == 1
+    assert rows(
+        db,
+        "SELECT lead_units, report_cadence, report_by FROM measures_current WHERE measure_no = '1'",
+    ) == [(["自治州工信局"], "weekly", time(10, 0))]
+    assert count(db, "SELECT count(*) FROM measures_current") == 4
+    assert count(db, "SELECT count(*) FROM measures WHERE measure_no = '1'") == 2
+    assert rows(
+        db, "SELECT progress, submitted_at FROM daily_reports_current WHERE unit = '自治州工信局'"
+    ) == [("复工复市企业 415 户", datetime(2022, 8, 26, 17, 40))]
+    assert count(db, "SELECT count(*) FROM daily_reports_current") == 3
+
+
+def test_every_kind_is_known_to_the_inbox_and_the_cli_help():
+    from appstate.inbox import KINDS
+    from policy_monitor.cli import KIND_HELP
+
+    assert set(KINDS) == set(PLANNERS)
+    assert set(KIND_HELP.split(" | ")) == set(PLANNERS)
