@@ -2,7 +2,7 @@
 
 Layout (`inbox` setting, default `inbox/` beside the warehouse):
 
-    <inbox>/<kind>/<stored name>        waiting (kinds: cpi, funds, payments, bonds, beneficiaries)
+    <inbox>/<kind>/<stored name>        waiting (one folder per kind, see KINDS)
     <inbox>/processed/<stored name>     processed (loaded, partial or duplicate)
     <inbox>/rejected/<stored name>      could not be processed (rejected)
     <inbox>/<processed|rejected>/<stored name>.account.json   its account, beside the file
@@ -23,7 +23,18 @@ from pathlib import Path
 from appstate.errors import InboxError
 from appstate.settings import AppStateSettings
 
-KINDS = ("cpi", "funds", "payments", "bonds", "beneficiaries", "subsidy_payments")
+KINDS = (
+    "cpi",
+    "funds",
+    "payments",
+    "bonds",
+    "beneficiaries",
+    "subsidy_payments",
+    "arrears",
+    "measures",
+    "daily_reports",
+    "bond_issuance",
+)
 DONE, FAILED, HEARTBEAT = "processed", "rejected", ".watcher"
 MAX_NAME_BYTES = 150  # file systems allow 255; the prefix and ".json" need room
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")

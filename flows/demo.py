@@ -25,6 +25,10 @@ ORDER = (
     ("payments_*", "payments"),
     ("special_bonds_*", "bonds"),
     ("subsidy_payments_*", "subsidy_payments"),
+    ("bond_issuance_*", "bond_issuance"),
+    ("arrears_*", "arrears"),
+    ("measures_*", "measures"),
+    ("daily_reports_*", "daily_reports"),
 )
 DEMO_USERS = (("leader", "leader", None), ("staff", "staff", None), ("burqin", "county", "654321"))
 

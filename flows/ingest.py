@@ -14,11 +14,11 @@ from prefect.cache_policies import NONE
 
 from flows.errors import SourceRejected
 from flows.evaluate import evaluate_flow
-from flows.sources import ledgers
+from flows.sources import commitments, ledgers
 from flows.sources.beneficiaries import plan_beneficiaries
 from flows.sources.cpi import plan_cpi
 from flows.sources.subsidy_payments import plan_subsidy_payments
-from flows.sources.tabular import plan_tabular
+from flows.sources.tabular import ledger_planner, plan_tabular
 from triggers.rules import RuleError
 from warehouse.connection import connect
 from warehouse.loads import Account, find_ingest, load_plan
@@ -32,6 +32,10 @@ PLANNERS = {
     "bonds": lambda path, overrides: plan_tabular(path, ledgers.BONDS, overrides),
     "beneficiaries": plan_beneficiaries,
     "subsidy_payments": plan_subsidy_payments,
+    "arrears": ledger_planner(commitments.ARREARS),
+    "measures": ledger_planner(commitments.MEASURES),
+    "daily_reports": ledger_planner(commitments.DAILY_REPORTS),
+    "bond_issuance": ledger_planner(commitments.BOND_ISSUANCE),
 }
 KINDS = tuple(PLANNERS)
 

@@ -27,7 +27,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-KIND_HELP = "cpi | funds | payments | bonds | beneficiaries | subsidy_payments"
+KIND_HELP = (
+    "cpi | funds | payments | bonds | beneficiaries | subsidy_payments | arrears | measures"
+    " | daily_reports | bond_issuance"
+)
 
 
 @app.callback()

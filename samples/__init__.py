@@ -20,6 +20,9 @@
   rule triggers on its CPI bulletins (July-October for 2022) — the 发放台账: 20 yuan per person
   per county and group row, paid on time except one county late in the first such month and
   one county paid in part in the second.
+- ``arrears_654300_YYYY-MM-DD.xlsx`` x 3, ``measures_654300_YYYY.xlsx``,
+  ``daily_reports_654300_YYYY-08-DD.xlsx`` x 3, ``bond_issuance_654300_YYYY.xlsx`` — the
+  commitment sources (see ``samples/commitments.py``).
 
 Regions are named in Chinese only (the long CPI CSV uses codes); ``喀纳斯景区``, a unit with no
 official code, appears in the direct-fund and payment files. Output is deterministic: the same
@@ -32,6 +35,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from samples.beneficiaries import write_beneficiaries
+from samples.commitments import write_commitments
 from samples.cpi import write_cpi
 from samples.direct_funds import write_direct_funds
 from samples.payments import write_payments
@@ -57,6 +61,7 @@ def write_sample_data(directory: Path, year: int = 2022, seed: int = 7) -> list[
         write_special_bonds,
         write_beneficiaries,
         write_subsidy_payments,
+        write_commitments,
     ):
         paths += writer(directory, year, seed)
     return paths

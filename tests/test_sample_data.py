@@ -78,12 +78,15 @@ def expected_names(year: int, subsidy_months: tuple[int, ...] = (7, 8, 9, 10)) -
         names |= {f"direct_funds_{end}.xlsx", f"payments_{year}-{m:02d}.csv"}
         if m >= 4:
             names.add(f"special_bonds_{end}.xlsx")
+    names |= {f"arrears_654300_{year}-{d}.xlsx" for d in ("06-30", "09-30", "12-31")}
+    names |= {f"daily_reports_654300_{year}-08-{d}.xlsx" for d in (24, 25, 26)}
+    names |= {f"measures_654300_{year}.xlsx", f"bond_issuance_654300_{year}.xlsx"}
     return names
 
 
 def test_names_and_counts(out: Out) -> None:
     directory, paths, _ = out
-    assert len(paths) == len(set(paths)) == 60
+    assert len(paths) == len(set(paths)) == 68
     assert {p.name for p in paths} == expected_names(YEAR)
     assert {p.name for p in directory.iterdir()} == expected_names(YEAR)
     assert all(p.parent == directory for p in paths)

@@ -1,5 +1,7 @@
 """Every file `sample-data` writes loads cleanly: the generator and the readers agree."""
 
+from decimal import Decimal
+
 import pytest
 
 from tests.helpers import count, load_file, rows
@@ -11,6 +13,10 @@ PATTERNS = {
     "bonds": "special_bonds_*",
     "beneficiaries": "beneficiaries_*",
     "subsidy_payments": "subsidy_payments_*",
+    "arrears": "arrears_*",
+    "measures": "measures_*",
+    "daily_reports": "daily_reports_*",
+    "bond_issuance": "bond_issuance_*",
 }
 
 
@@ -112,3 +118,25 @@ def test_the_prefecture_follows_its_sample_months_until_paid(loaded, as_of, stat
     assert got == statuses
     paid = altay.filter(pl.col("payment_status") == "paid")
     assert (paid["paid_fen"] == paid["total_yuan"] * 100).all()  # 20 yuan a person, exactly
+
+
+def test_sample_commitment_sources_load_and_agree_with_the_bond_ledger(loaded):
+    db, accounts = loaded
+    by_kind = {}
+    for a in accounts:
+        by_kind.setdefault(a.kind, []).append(a)
+    assert [a.rows_loaded for a in by_kind["arrears"]] == [6, 6, 6]
+    assert [a.as_of for a in by_kind["arrears"]] == ["2022-06-30", "2022-09-30", "2022-12-31"]
+    assert count(db, "SELECT count(*) FROM arrears_current WHERE disputed") == 3  # one per ledger
+    assert count(
+        db, "SELECT sum(owed_yuan - repaid_yuan) FROM arrears_current WHERE as_of = '2022-12-31'"
+    ) == Decimal("752000.00")  # 45.20 disputed + 30.00 still on plan, in 万元
+    assert count(db, "SELECT count(*) FROM measures_current") == 5
+    assert count(db, "SELECT count(*) FROM measures_current WHERE report_cadence = 'daily'") == 3
+    assert count(db, "SELECT count(*) FROM daily_reports_current") == 11
+    late = "SELECT count(DISTINCT (unit, report_date)) FROM daily_reports_current "
+    assert count(db, late + "WHERE submitted_at::TIME > '17:00'") == 2  # 25th 17:01, 26th 17:20
+    # the tranches issued to each county add up to its quota in the December bond ledger
+    issued = "SELECT sum(issued_yuan) FROM bond_issues_current"
+    quota = "SELECT sum(quota_yuan) FROM bond_snapshots_current WHERE as_of = '2022-12-31'"
+    assert count(db, issued) == count(db, quota) > 0

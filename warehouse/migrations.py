@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from warehouse import ddl_findings, regions
+from warehouse import ddl_commitments, ddl_findings, regions
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = []
@@ -206,6 +206,11 @@ def _subsidy_payments(con: duckdb.DuckDBPyConnection) -> None:
         SELECT * FROM subsidy_payments
         QUALIFY ingest_id = max(ingest_id) OVER (PARTITION BY region_code, period);
     """)
+
+
+@migration(7, "commitment sources: arrears, measures, daily reports, bond issues")
+def _commitment_sources(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(ddl_commitments.COMMITMENT_SOURCES)
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, Migration]]:

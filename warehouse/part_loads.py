@@ -108,6 +108,9 @@ def _load_staged(con, part: Part, context: dict, ingest_id: int) -> Counts:
             # rows the fast path could not cast: read the whole file as text, so keys see all
             _create(con, "parsed", *validation.build(dataset, part, context), part)
             rejects.collect_bad_lines(con)
+            # read as text nothing fails a cast: lines the first scan could not cast are rows
+            # now, and must not shift the numbers of the rows after them
+            con.execute("DELETE FROM pm_bad_lines WHERE is_cast")
         rejects.renumber(con, "parsed", part.source.header_line)
     counts = _count_parsed(con)
     counts.inserted = _insert(con, part, "parsed", ingest_id)

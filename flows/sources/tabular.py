@@ -177,6 +177,11 @@ def plan_tabular(path: Path, layout: Layout, overrides: dict[str, date]) -> Plan
     raise SourceRejected(_no_header_message(layout))
 
 
+def ledger_planner(layout: Layout):
+    """Return the planner of one ledger layout: (path, overrides) → Plan."""
+    return lambda path, overrides: plan_tabular(path, layout, overrides)
+
+
 def _plan(layout: Layout, layout_name: str, part: Part, warnings: list[str]) -> Plan:
     return Plan(
         kind=layout.kind,
