@@ -16,13 +16,12 @@ from pathlib import Path
 
 import duckdb
 
-from dashboard.format import LEVELS, SUBSIDY, day, money, month, pct
 from triggers.jurisdictions import depth
+from triggers.vocabulary import BOND_LEVELS, FUND_LEVELS, LEVELS, SUBSIDY, rank
+from triggers.wording import day, money, month, pct
 from warehouse import reads
 from warehouse.replica import read_connection
 
-FUND_LEVELS = ("red", "yellow", "yellow_bell", "green")
-BOND_LEVELS = ("red", "yellow", "green")
 STEPS = ("告知", "提醒", "约谈", "移交问题线索")
 
 
@@ -146,8 +145,8 @@ class Brief:
 
     def shown_bonds(self, limit: int) -> tuple[list[BondCounty], int]:
         """Return at most `limit` counties (the worst, in code order) and how many are left out."""
-        rank = {lv: i for i, lv in enumerate(BOND_LEVELS)}
-        worst = sorted(self.bonds, key=lambda c: (rank.get(c.level, 9), c.spending_rate or 0))
+        order = rank(BOND_LEVELS)
+        worst = sorted(self.bonds, key=lambda c: (order.get(c.level, 9), c.spending_rate or 0))
         return sorted(worst[:limit], key=lambda c: c.region_code), max(0, len(worst) - limit)
 
     def headlines(self) -> list[str]:

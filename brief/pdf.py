@@ -20,8 +20,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from brief.model import FUND_LEVELS, Brief, pay_by_text
-from dashboard.format import LEVELS, SUBSIDY, day, money, pct
+from brief.model import Brief, pay_by_text
+from triggers.vocabulary import FUND_LEVELS, LEVELS, SUBSIDY
+from triggers.wording import day, money, pct
 
 MAX_COUNTIES = 12
 MAX_ESCALATIONS = 12

@@ -12,8 +12,9 @@ from decimal import Decimal
 
 import xlsxwriter
 
-from brief.model import FUND_LEVELS, BondCounty, Brief, Escalation, FundCounty, pay_by_text
-from dashboard.format import LEVELS, SUBSIDY, month
+from brief.model import BondCounty, Brief, Escalation, FundCounty, pay_by_text
+from triggers.vocabulary import FUND_LEVELS, LEVELS, SUBSIDY
+from triggers.wording import month
 
 MAX_COUNTIES = 12
 MAX_ESCALATIONS = 12

@@ -19,17 +19,17 @@ from dash import Input, Output, State, dcc, html
 from dashboard import data
 from dashboard.components import LEVEL_STYLE, export_button, grid, message
 from dashboard.excel import to_excel
-from dashboard.format import LEVELS, day
+from dashboard.format import LEVEL_WORDS, day
 from warehouse import reads
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WAN = 10_000
 Columns = dict[str, tuple[str, str, int]]
-_WORDS = json.dumps([word for word, _ in LEVELS.values()], ensure_ascii=False)
+_WORDS = json.dumps(list(LEVEL_WORDS.values()), ensure_ascii=False)  # worst first
 _RIGHT = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
 _WRAP = {"wrapText": True, "autoHeight": True,
          "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"}}  # fmt: skip
-KINDS = {
+COLUMN_KINDS = {  # how a column of each kind is formatted
     "text": {},
     "name": _WRAP,
     "money": _RIGHT | {"valueFormatter": {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value)"}},
@@ -50,7 +50,7 @@ def column_defs(columns: Columns, pinned: tuple = ()) -> list[dict]:
         {
             "field": field,
             "headerName": name,
-            **KINDS[kind],
+            **COLUMN_KINDS[kind],
             "wrapHeaderText": True,
             "autoHeaderHeight": True,
         }
@@ -147,12 +147,11 @@ class Findings:
 
     def table(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Return rows as shown: money in 万元, rates in percent, the level's Chinese word."""
-        words = {level: word for level, (word, _) in LEVELS.items()}
         return frame.with_columns(
             pl.col(pl.List(pl.String)).list.join("；"),  # reasons
             *[(pl.col(f"{n}_yuan").cast(pl.Float64) / WAN).round(2).alias(f"{n}_wan") for n in self.money],
             *[(pl.col(rate) * 100).round(1).alias(pct) for rate, pct in self.rates.items()],
-            level_word=pl.col("level").replace_strict(words, default=pl.col("level")),
+            level_word=pl.col("level").replace_strict(LEVEL_WORDS, default=pl.col("level")),
         )  # fmt: skip
 
     def rows(self, frame: pl.DataFrame) -> list[dict]:

@@ -1,14 +1,15 @@
-"""How numbers, dates and levels read on screen: Chinese first, money in 万元/亿元, levels as colour and text."""
+"""How numbers, dates and levels read on screen: Chinese first, money in 万元/亿元, levels as colour
+and text. The words are triggers.vocabulary's and the number formats triggers.wording's, re-exported
+here for the pages."""
 
-from datetime import date, datetime
-from decimal import Decimal
-
-from triggers.vocabulary import GROUPS, KINDS, LEVELS, STATUS, SUBSIDY
+from triggers.vocabulary import FINDING_KINDS, GROUPS, LEVEL_WORDS, LEVELS, STATUS, SUBSIDY
+from triggers.wording import day, money, month, pct
 
 __all__ = [
+    "FINDING_KINDS",
     "GROUPS",
-    "KINDS",
     "LEVELS",
+    "LEVEL_WORDS",
     "STATUS",
     "SUBSIDY",
     "day",
@@ -19,31 +20,6 @@ __all__ = [
 ]
 
 
-def money(yuan: Decimal | float | int | None) -> str:
-    """Return yuan as 万元 (or 亿元 from 1 亿 up), with the unit."""
-    if yuan is None:
-        return "—"
-    value = Decimal(str(yuan))
-    if abs(value) >= Decimal(100_000_000):
-        return f"{value / Decimal(100_000_000):,.2f} 亿元"
-    return f"{value / Decimal(10_000):,.2f} 万元"
-
-
-def month(day: date | None) -> str:
-    """Return '2022年9月'."""
-    return "—" if day is None else f"{day.year}年{day.month}月"
-
-
-def day(value: date | datetime | None) -> str:
-    """Return '2022年9月30日'."""
-    return "—" if value is None else f"{value.year}年{value.month}月{value.day}日"
-
-
-def pct(rate: float | None) -> str:
-    """Return a 0–1 rate as '49.6%'."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
 def level_text(level: str) -> str:
     """Return the Chinese word of a light."""
-    return LEVELS.get(level, (level, ""))[0]
+    return LEVEL_WORDS.get(level, level)

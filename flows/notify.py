@@ -34,15 +34,13 @@ from flows.notify_channels import (
 )
 from flows.rule_files import load_rules
 from flows.settings import FlowSettings
+from triggers.vocabulary import ALERT_LEVELS, EVENT_KINDS, FINDING_KINDS
+from triggers.vocabulary import LEVEL_WORDS as ALL_LEVEL_WORDS
 from warehouse.connection import connect
 from warehouse.notifications import query_digest, query_pending, record_deliveries
 from warehouse.replica import publish
 
-EVENT_WORDS = {"opened": "新告警", "escalated": "升级", "resolved": "已恢复",
-               "level_changed": "级别变化", "acknowledged": "已确认"}  # fmt: skip
-LEVEL_WORDS = {"red": "红灯", "yellow": "黄灯"}
-KIND_WORDS = {"price_subsidy": "价格临时补贴", "direct_fund": "直达资金", "system": "系统运行",
-              "bond_deadline": "专项债券", "carryover_recall": "结转结余资金"}  # fmt: skip
+LEVEL_WORDS = {level: ALL_LEVEL_WORDS[level] for level in ALERT_LEVELS}  # the lights alerts have
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -89,16 +87,16 @@ class Message:
 def describe(row: dict) -> Message:
     """Return the Chinese message of one alert event."""
     types, level = event_types(row), LEVEL_WORDS.get(row["to_level"], row["to_level"])
-    first = next((t for t in ("resolved", "acknowledged", "opened", "escalated") if t in types),
-                 "level_changed")  # fmt: skip
-    verb = EVENT_WORDS[first] + (
+    first = next((t for t in ("resolved", "acknowledged", "reopened", "opened", "escalated")
+                  if t in types), "level_changed")  # fmt: skip
+    verb = EVENT_KINDS[first] + (
         f" {LEVEL_WORDS.get(row['from_level'])}→{level}" if first == "level_changed" else ""
     )
     named = re.search(r"「[^」]*」", row["message"] or "")
     thing = (
         named.group(0)
         if named
-        else f"「{row['subject'].split('/')[-1]} {KIND_WORDS.get(row['kind'], row['kind'])}」"
+        else f"「{row['subject'].split('/')[-1]} {FINDING_KINDS.get(row['kind'], row['kind'])}」"
     )
     lines = [row["message"], f"规则 {row['rule_id']} · 对象 {row['subject']}"
              + (f" · 评估日期 {row['as_of']}" if row["as_of"] else "")]  # fmt: skip
@@ -251,7 +249,7 @@ def build_digest(digest: dict, channel: Channel, now: datetime) -> Message:
     lines += [f"  {name}（{code}）：" + "，".join(f"{w} {c[k]}" for k, w in LEVEL_WORDS.items())
               for (code, name), c in sorted(regions.items())]  # fmt: skip
     lines.append(f"近 24 小时告警变化 {len(changes)} 次："
-                 + "，".join(f"{EVENT_WORDS[t]} {types[t]}" for t in EVENTS))  # fmt: skip
+                 + "，".join(f"{EVENT_KINDS[t]} {types[t]}" for t in EVENTS))  # fmt: skip
     title = f"【每日汇总】{local:%Y-%m-%d} 未关闭告警 {total} 条（{counts}）"
     return Message(title, "\n".join(lines), (), "warning" if levels["red"] else "info")
 

@@ -16,9 +16,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from triggers.jurisdictions import is_under
+from triggers.lifecycle import event_kinds
+from triggers.vocabulary import ALERT_LEVELS, EVENT_KINDS
 
-Event = Literal["opened", "escalated", "resolved", "level_changed", "acknowledged"]
+Event = Literal[tuple(EVENT_KINDS)]
 EVENTS: tuple[str, ...] = get_args(Event)
+Level = Literal[ALERT_LEVELS]
 
 
 class NotifyConfigError(ValueError):
@@ -38,7 +41,7 @@ class Channel(BaseModel):
     url: str
     rules: list[str] | None = Field(None, min_length=1)
     regions: list[str] | None = Field(None, min_length=1)
-    levels: list[Literal["red", "yellow"]] = Field(["red", "yellow"], min_length=1)
+    levels: list[Level] = Field(list(ALERT_LEVELS), min_length=1)
     events: list[Event] = list(EVENTS)
     digest: bool = Field(False, validate_default=True)
     interval: float | None = Field(None, ge=0)
@@ -121,13 +124,11 @@ def _located(path: Path, data, error: dict) -> str:
 
 
 def event_types(row: dict) -> set[str]:
-    """Return what an alert event is: opened, escalated, resolved, level_changed, acknowledged."""
-    types = {"escalated"} if row.get("step_name") else set()
-    if row["from_status"] is None:
-        return types | {"opened"}
-    if row["to_status"] in ("resolved", "acknowledged"):
-        return types | {row["to_status"]}
-    return types | ({"level_changed"} if row["from_level"] != row["to_level"] else set())
+    """Return what a stored alert event is, as the state machine says (triggers.lifecycle)."""
+    escalated = bool(row.get("step_name"))  # the step this evaluation took, joined to its event
+    return event_kinds(
+        row["from_status"], row["to_status"], row["from_level"], row["to_level"], escalated
+    )
 
 
 def in_scope(channel: Channel, rule_id: str, region_code: str, level: str) -> bool:

@@ -8,14 +8,15 @@ from decimal import Decimal
 
 import typer
 
-from dashboard.format import LEVELS, STATUS, SUBSIDY
 from triggers.jurisdictions import RegionCodeError, normalise_region
+from triggers.vocabulary import INGEST_STATUSES as INGEST_WORDS
+from triggers.vocabulary import LEVEL_WORDS
+from triggers.vocabulary import STATUS as STATUS_WORDS
+from triggers.vocabulary import SUBSIDY as SUBSIDY_WORDS
+from triggers.wording import pct
 
-# the same words as the dashboard shows
-LEVEL_WORDS = {level: word for level, (word, _) in LEVELS.items()}
-STATUS_WORDS = STATUS
-SUBSIDY_WORDS = SUBSIDY
-INGEST_WORDS = {"loaded": "已导入", "partial": "部分导入", "rejected": "拒收", "duplicate": "重复"}
+# the words and formats the dashboard shows, under the names the commands use
+__all__ = ["INGEST_WORDS", "LEVEL_WORDS", "STATUS_WORDS", "SUBSIDY_WORDS", "pct"]
 
 
 def _plain(value):
@@ -36,11 +37,6 @@ def wan(yuan: Decimal | None) -> str:
     if yuan is None:
         return "—"
     return f"{(Decimal(yuan) / 10000).quantize(Decimal('0.01')):,} 万元"
-
-
-def pct(rate: float | None) -> str:
-    """Return a 0–1 rate as a percentage with one decimal."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 def quiet_prefect() -> None:

@@ -16,8 +16,9 @@ from policy_monitor.cli_common import (
     region_option,
     wan,
 )
+from triggers.lifecycle import AlertStateError
 from warehouse.connection import connect
-from warehouse.errors import AlertNotFound, AlertStateError
+from warehouse.errors import AlertNotFound
 from warehouse.replica import publish
 
 Json = Annotated[bool, typer.Option("--json", help="Print a JSON array")]

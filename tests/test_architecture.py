@@ -12,15 +12,15 @@ PACKAGES = (
 OURS = set(PACKAGES)
 # package → packages it must never import. The arrows: policy_monitor (CLI, Python API) → all;
 # flows → triggers, warehouse, appstate, samples; dashboard → warehouse, appstate, triggers' pure
-# domain helpers; brief → warehouse; warehouse → appstate (queued actions); triggers, appstate and
-# samples → nothing of ours.
+# domain helpers; brief → warehouse and triggers' words (vocabulary, wording), not dashboard; warehouse → appstate (queued actions) and triggers (the pure
+# alert state machine and vocabulary it stores by); triggers, appstate and samples → nothing of ours.
 FORBIDDEN = {
-    "warehouse": OURS - {"warehouse", "appstate"},
+    "warehouse": OURS - {"warehouse", "appstate", "triggers"},
     "triggers": OURS - {"triggers"} | {"prefect", "dash", "duckdb"},
     "appstate": OURS - {"appstate"} | {"duckdb", "prefect", "dash"},
     "samples": OURS - {"samples"},
     "dashboard": {"flows", "policy_monitor", "brief", "samples"},
-    "brief": {"flows", "policy_monitor", "samples"},
+    "brief": {"flows", "policy_monitor", "samples", "dashboard"},
     "flows": {"dashboard", "policy_monitor", "brief"},
 }
 

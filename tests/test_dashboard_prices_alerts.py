@@ -274,3 +274,24 @@ def test_region_param_keeps_codes_and_drops_the_rest():
     assert region_param("654300-kns") == "654300-KNS"
     assert region_param(None) is None and region_param("") is None
     assert region_param("6543") is None and region_param("阿勒泰") is None
+
+
+def test_the_alerts_grid_labels_every_finding_kind_level_and_status(signed_in):
+    from datetime import UTC, datetime
+
+    from triggers.vocabulary import FINDING_KINDS
+
+    _, alerts = signed_in("s1", "staff")
+    n = len(FINDING_KINDS)
+    frame = pl.DataFrame({
+        "alert_id": range(1, n + 1), "kind": list(FINDING_KINDS), "region_code": ["654301"] * n,
+        "level": (["red", "yellow"] * n)[:n], "status": (["firing", "acknowledged", "resolved"] * n)[:n],
+        "escalation_step": [None] * n, "message": ["内容"] * n,
+        "opened_at": [datetime(2022, 9, 30, 1, tzinfo=UTC)] * n,
+        "acknowledged_by": [None] * n, "ack_note": [None] * n,
+    }, schema_overrides={"escalation_step": pl.String, "acknowledged_by": pl.String,
+                         "ack_note": pl.String})  # fmt: skip
+    table = alerts.alert_table(frame)
+    assert table["kind"].to_list() == ["物价联动", "直达资金", "专项债券", "结转结余", "系统运行"]
+    assert table["level"].to_list()[:2] == ["红灯", "黄灯"]
+    assert table["status"].to_list()[:3] == ["告警中", "已确认", "已恢复"]

@@ -1,5 +1,7 @@
 """The alert state machine (triggers/lifecycle.py) as tables: pure frames in, frames out.
 
+An evaluation's changes, a person's actions, the service's own alerts, event kinds and silences.
+
 Each row of a table is one alert (or none) before an evaluation, one candidate (or none) from
 that evaluation, and what `transition` must return: the stored alert and the event, if any.
 """
@@ -10,7 +12,18 @@ from types import SimpleNamespace
 import polars as pl
 import pytest
 
-from triggers.lifecycle import ALERT_SCHEMA, CANDIDATE_SCHEMA, transition
+from triggers.lifecycle import (
+    ALERT_SCHEMA,
+    CANDIDATE_SCHEMA,
+    AlertStateError,
+    Change,
+    act,
+    clear_system,
+    event_kinds,
+    raise_system,
+    refusal,
+    transition,
+)
 
 RULE = "altay-bonds-2022"
 OTHER = "national-direct-fund"
@@ -429,3 +442,80 @@ def test_an_alert_of_an_unhealthy_rule_does_not_escalate_either():
     step = run(before, None, evaluated=(OTHER,), known=(RULE, OTHER))
     assert step.escalations.is_empty()
     assert step.alerts.is_empty() and step.events.is_empty()
+
+
+# A person's actions and the service's own alerts: (action, status before) → change or refusal.
+PERSON = {
+    "ack-firing→acknowledged": ("acknowledge", "firing", ("acknowledged", "acknowledged")),
+    "ack-acknowledged→refused": ("acknowledge", "acknowledged", "已确认过"),
+    "ack-resolved→refused": ("acknowledge", "resolved", "已恢复，无需确认"),
+    "resolve-firing→resolved": ("resolve", "firing", ("resolved", "resolved")),
+    "resolve-acknowledged→resolved": ("resolve", "acknowledged", ("resolved", "resolved")),
+    "resolve-resolved→refused": ("resolve", "resolved", "已恢复"),
+    "reopen-acknowledged→firing": ("reopen", "acknowledged", ("firing", "reopened")),
+    "reopen-firing→refused": ("reopen", "firing", "未被确认，无需重新打开"),
+    "reopen-resolved→refused": ("reopen", "resolved", "已恢复，不能重新打开"),
+}
+
+
+@pytest.mark.parametrize(("action", "status", "expected"), list(PERSON.values()), ids=list(PERSON))
+def test_a_person_s_actions(action, status, expected):
+    if isinstance(expected, str):
+        assert refusal(action, status) == expected
+        with pytest.raises(AlertStateError, match=expected) as raised:
+            act(action, status)
+        assert (raised.value.action, raised.value.status) == (action, status)
+    else:
+        assert refusal(action, status) is None
+        assert act(action, status) == Change(status, *expected)
+
+
+@pytest.mark.parametrize(
+    ("open_status", "raised", "cleared"),
+    [
+        pytest.param(None, Change(None, "firing", "opened"), None, id="none-open"),
+        pytest.param("firing", None, Change("firing", "resolved", "resolved"), id="firing"),
+        pytest.param(
+            "acknowledged", None, Change("acknowledged", "resolved", "resolved"), id="acknowledged"
+        ),
+    ],
+)
+def test_system_alerts_open_once_and_clear_when_the_service_works(open_status, raised, cleared):
+    assert raise_system(open_status) == raised
+    assert clear_system(open_status) == cleared
+
+
+# (from status, to status, from level, to level, escalation step taken) → event kinds
+EVENT_KINDS = {
+    "new": ((None, "firing", None, "red", False), {"opened"}),
+    "new-with-step-1": ((None, "firing", None, "red", True), {"opened", "escalated"}),
+    "step-only": (("firing", "firing", "red", "red", True), {"escalated"}),
+    "nothing": (("firing", "firing", "red", "red", False), set()),
+    "level": (("firing", "firing", "yellow", "red", False), {"level_changed"}),
+    "worse-level-re-fires-acknowledged": (
+        ("acknowledged", "firing", "yellow", "red", False),
+        {"level_changed"},
+    ),
+    "better-level-stays-acknowledged": (
+        ("acknowledged", "acknowledged", "red", "yellow", False),
+        {"level_changed"},
+    ),
+    "resolved": (("firing", "resolved", "red", "red", False), {"resolved"}),
+    "acknowledged": (("firing", "acknowledged", "red", "red", False), {"acknowledged"}),
+    "reopened-by-a-person": (("acknowledged", "firing", "red", "red", False), {"reopened"}),
+}
+
+
+@pytest.mark.parametrize(("event", "kinds"), list(EVENT_KINDS.values()), ids=list(EVENT_KINDS))
+def test_event_kinds(event, kinds):
+    assert event_kinds(*event) == kinds
+
+
+def test_every_evaluation_event_has_a_kind():
+    for before, found, evaluated, known, _, moved in STATES.values():
+        if moved is not None:
+            step = run(before, found, evaluated=evaluated, known=known)
+            (row,) = step.events.to_dicts()
+            kinds = event_kinds(row["from_status"], row["to_status"], row["from_level"],
+                                row["to_level"])  # fmt: skip
+            assert kinds, row

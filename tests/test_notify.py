@@ -220,7 +220,7 @@ def test_messages_from_the_warehouse_say_what_changed(alerts_db):
     resolved = [m for m in messages if "已恢复" in m.title]
     assert len(resolved) == sum(r["to_status"] == "resolved" for r in pending) > 0
     assert all("条件已解除，自动恢复" in m.body for m in resolved)
-    assert "【黄灯】新告警 · 全国「2022-05 价格临时补贴」" in titles
+    assert "【黄灯】新告警 · 全国「2022-05 物价联动」" in titles
 
 
 def test_a_person_s_change_is_queued_once_and_says_who(db):
@@ -259,7 +259,7 @@ ROW = {"event_id": 7, "as_of": date(2022, 7, 31), "from_status": "firing", "to_s
          {"acknowledged"}, "【红灯】已确认 · 布尔津县「供水工程」", "张三：已督促"),
         ({"message": "2022-05 价格指数逾期未发布", "subject": "000000/2022-05", "kind": "price_subsidy",
           "region_name": "全国", "from_status": None, "to_level": "yellow"}, {"opened"},
-         "【黄灯】新告警 · 全国「2022-05 价格临时补贴」", "逾期未发布"),
+         "【黄灯】新告警 · 全国「2022-05 物价联动」", "逾期未发布"),
         ({"message": "定时任务「scheduled-evaluation」运行失败", "kind": "system", "as_of": None,
           "rule_id": "system.flow_failure", "subject": "scheduled-evaluation", "from_status": None},
          {"opened"}, "【红灯】新告警 · 系统「scheduled-evaluation」", "运行失败"),

@@ -7,6 +7,7 @@ import polars as pl
 from triggers.bond_deadline import OUT_OF_WINDOW, window_left
 from triggers.frames import collect, pct_text
 from triggers.lifecycle import CANDIDATE_SCHEMA, HOLD
+from triggers.vocabulary import ALERT_LEVELS, LEVEL_WORDS, SUBSIDY
 
 SUBJECTS = {
     "subsidies": pl.format("{}/{}", pl.col("region_code"), pl.col("period").dt.strftime("%Y-%m")),
@@ -14,7 +15,7 @@ SUBJECTS = {
     "bond_projects": pl.format("{}/{}", pl.col("region_code"), pl.col("project")),
     "carryover": pl.format("{}/{}", pl.col("region_code"), pl.col("fund_code")),
 }
-KINDS = {
+FINDING_KIND_OF = {  # findings table → the finding kind its alerts carry
     "subsidies": "price_subsidy",
     "warnings": "direct_fund",
     "bond_projects": "bond_deadline",
@@ -101,12 +102,12 @@ def _subsidies(frame: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
 
 
 def _decision(column: str) -> pl.Expr:
-    return pl.when(pl.col(column) == "triggered").then(pl.lit("已触发")).otherwise(pl.lit("未触发"))
+    return pl.col(column).replace_strict(SUBSIDY, default=None)
 
 
 def _lights(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
-    label = pl.col("level").replace_strict({"red": "红灯", "yellow": "黄灯"}, default="")
-    return frame.filter(pl.col("level").is_in(["red", "yellow"])).with_columns(
+    label = pl.col("level").replace_strict(LEVEL_WORDS, default="")
+    return frame.filter(pl.col("level").is_in(ALERT_LEVELS)).with_columns(
         message=pl.format(
             "{}「{}」{}：{}", pl.col("region_name"), pl.col(name), label,
             pl.col("reasons").list.join("；"),
@@ -115,7 +116,7 @@ def _lights(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
 
 
 def _single(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
-    return frame.filter(pl.col("level").is_in(["red", "yellow"])).with_columns(
+    return frame.filter(pl.col("level").is_in(ALERT_LEVELS)).with_columns(
         message=pl.format("{}「{}」{}", pl.col("region_name"), pl.col(name), pl.col("reason"))
     )
 
@@ -131,10 +132,10 @@ def _bonds(frame: pl.LazyFrame, rules: list) -> pl.LazyFrame:
     outside = frame.filter((pl.col("level") == OUT_OF_WINDOW) & ~pl.col("reached")).with_columns(
         level=pl.lit(HOLD), message=pl.concat_str(project, pl.col("reason"))
     )
-    label = pl.col("level").replace_strict({"red": "红灯", "yellow": "黄灯"}, default="")
+    label = pl.col("level").replace_strict(LEVEL_WORDS, default="")
     earlier = window_left([r for r in rules if r.kind == "bond_deadline"])
     handed = (
-        frame.filter(pl.col("level").is_in(["red", "yellow"]))
+        frame.filter(pl.col("level").is_in(ALERT_LEVELS))
         .with_columns(earlier=earlier)
         .filter(pl.col("earlier").is_not_null() & (pl.col("earlier") != pl.col("rule_id")))
         .with_columns(
@@ -164,7 +165,7 @@ def alert_candidates(
     }
     parts = [
         builders[name](findings[name].lazy())
-        .with_columns(kind=pl.lit(KINDS[name]))
+        .with_columns(kind=pl.lit(FINDING_KIND_OF[name]))
         .with_columns(subject=SUBJECTS[name] if name != "subsidies" else pl.col("subject"))
         .select(CANDIDATE_SCHEMA.keys())
         for name in builders

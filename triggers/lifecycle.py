@@ -1,8 +1,10 @@
-"""Alert lifecycle, as whole frames: firing → acknowledged → resolved, with escalation steps.
+"""The alert state machine: firing → acknowledged → resolved, with escalation steps.
 
-An alert's identity is (rule_id, subject). `transition` compares the open alerts with this
-evaluation's candidates and returns the changed alerts, one event per state or level change
-(notifications go out on those only), and the escalation steps that fell due.
+Every change of an alert's status goes through here and says what kind of event it is:
+`transition` (an evaluation, as whole frames), `act` (a person acknowledges, resolves or
+reopens), `raise_system` / `clear_system` (the service's own alerts) and `event_kinds` (what a stored
+event is, for notifications); triggers/silences.py says which events' notifications a silence
+mutes. The warehouse only loads and stores; the dashboard, the CLI and the notifications ask here.
 """
 
 from dataclasses import dataclass
@@ -10,8 +12,11 @@ from datetime import date, datetime
 
 import polars as pl
 
+from triggers.escalation import escalate
+from triggers.vocabulary import ALERT_LEVELS
+
 KEY = ["rule_id", "subject"]
-SEVERITY = {"yellow": 1, "red": 2}
+SEVERITY = {level: len(ALERT_LEVELS) - i for i, level in enumerate(ALERT_LEVELS)}  # red worst
 # a candidate level that keeps an open alert as it is (level, status, ladder), only its message
 # updated, and opens none: a finding no rule grades any more is not "fixed" (triggers.alerting)
 HOLD = "hold"
@@ -43,7 +48,11 @@ CANDIDATE_SCHEMA = {
 
 
 class AlertStateError(ValueError):
-    """A requested change is not allowed from the alert's current status."""
+    """A requested change is not allowed (from the alert's current status, when `action` is set)."""
+
+    def __init__(self, message: str, action: str | None = None, status: str | None = None):
+        super().__init__(message)
+        self.action, self.status = action, status
 
 
 @dataclass(frozen=True)
@@ -57,45 +66,6 @@ class Transition:
 
 def _severity(column: str) -> pl.Expr:
     return pl.col(column).replace_strict(SEVERITY, default=0, return_dtype=pl.Int8)
-
-
-def _escalate(frame: pl.DataFrame, ladders: dict[str, list], as_of: date) -> pl.DataFrame:
-    """Return the red alerts that step up one rung now: each rung waits its `after_days`.
-
-    The wait counts from the later of the last step and the start of the current red spell, and
-    a step is taken on the evaluation date (a slip or letter is never back-dated).
-    """
-    frame = frame.filter(pl.col("rule_id").is_in(list(ladders)))
-    if not ladders or frame.is_empty():
-        return pl.DataFrame(schema=_STEP_SCHEMA)
-    after = pl.col("rule_id").replace_strict(
-        {r: [s.after_days for s in ladder] for r, ladder in ladders.items()},
-        return_dtype=pl.List(pl.Int64),
-    )
-    clock = pl.max_horizontal("red_since", "step_on")
-    return (
-        frame.filter((pl.col("level") == "red") & pl.col("rule_id").is_in(list(ladders)))
-        .with_columns(wait=after.list.get(pl.col("escalation_step"), null_on_oob=True))
-        .filter(pl.col("wait").is_not_null() & (clock + pl.duration(days=pl.col("wait")) <= as_of))
-        .select(
-            "alert_id",
-            *KEY,
-            escalation_step=pl.col("escalation_step") + 1,
-            step_on=pl.lit(as_of),
-            days_red=(pl.lit(as_of) - pl.col("red_since")).dt.total_days(),
-        )
-        .cast(_STEP_SCHEMA)
-    )
-
-
-_STEP_SCHEMA = {
-    "alert_id": pl.Int64,
-    "rule_id": pl.String,
-    "subject": pl.String,
-    "escalation_step": pl.Int32,
-    "step_on": pl.Date,
-    "days_red": pl.Int64,
-}
 
 
 def transition(
@@ -170,7 +140,7 @@ def transition(
     )
     # only alerts this evaluation confirmed climb: a failed rule's alerts stay as they were
     confirmed = stepped.filter((pl.col("status") != "resolved") & pl.col("level_new").is_not_null())
-    escalations = _escalate(confirmed, ladders, as_of)
+    escalations = escalate(confirmed, ladders, as_of)
     if not escalations.is_empty():
         stepped = stepped.update(
             escalations.select("alert_id", "escalation_step", "step_on"), on="alert_id"
@@ -218,10 +188,73 @@ def _events(changed: pl.DataFrame, as_of: date, now: datetime) -> pl.DataFrame:
     )
 
 
-def acknowledge(status: str) -> str:
-    """Return the status after an acknowledgement, or raise AlertStateError."""
-    if status == "firing":
-        return "acknowledged"
-    if status == "acknowledged":
-        raise AlertStateError("该告警已确认过")
-    raise AlertStateError("该告警已恢复，无需确认")
+# A person's actions: action → (statuses it applies to, status after, event kind).
+ACTIONS = {
+    "acknowledge": (("firing",), "acknowledged", "acknowledged"),
+    "resolve": (("firing", "acknowledged"), "resolved", "resolved"),
+    "reopen": (("acknowledged",), "firing", "reopened"),
+}
+# Why an action is refused from a status (the CLI prefixes "告警 N", the dashboard its own words).
+REFUSALS = {
+    ("acknowledge", "acknowledged"): "已确认过",
+    ("acknowledge", "resolved"): "已恢复，无需确认",
+    ("resolve", "resolved"): "已恢复",
+    ("reopen", "firing"): "未被确认，无需重新打开",
+    ("reopen", "resolved"): "已恢复，不能重新打开",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One alert's change made by a person or the service: the status after and the event kind."""
+
+    from_status: str | None
+    to_status: str
+    event: str
+
+
+def refusal(action: str, status: str) -> str | None:
+    """Return why `action` is not allowed on an alert in `status`, or None when it is."""
+    allowed, _, _ = ACTIONS[action]
+    return None if status in allowed else REFUSALS[(action, status)]
+
+
+def act(action: str, status: str) -> Change:
+    """Return a person's change (acknowledge, resolve, reopen); raise AlertStateError if refused."""
+    if (reason := refusal(action, status)) is not None:
+        raise AlertStateError(reason, action, status)
+    _, to_status, event = ACTIONS[action]
+    return Change(status, to_status, event)
+
+
+SYSTEM_RULE = "system.flow_failure"  # the rule id of the service's own alerts (kind `system`)
+
+
+def raise_system(open_status: str | None) -> Change | None:
+    """Return the change when the service reports a failure: a new alert, unless one is open."""
+    return Change(None, "firing", "opened") if open_status is None else None
+
+
+def clear_system(open_status: str | None) -> Change | None:
+    """Return the change when the service works again: its open alert resolves (None: none open)."""
+    return None if open_status is None else act("resolve", open_status)
+
+
+def event_kinds(
+    from_status: str | None,
+    to_status: str,
+    from_level: str | None,
+    to_level: str,
+    escalated: bool = False,
+) -> set[str]:
+    """Return what an alert event is: opened, escalated, resolved, level_changed, acknowledged…"""
+    kinds = {"escalated"} if escalated else set()
+    if from_status is None:
+        kinds.add("opened")
+    elif to_status != from_status and to_status in ("resolved", "acknowledged"):
+        kinds.add(to_status)  # an acknowledged alert whose level changes is a level change
+    elif from_level != to_level:
+        kinds.add("level_changed")  # a worse level re-opening an acknowledged alert included
+    elif from_status == "acknowledged" and to_status == "firing":
+        kinds.add("reopened")
+    return kinds

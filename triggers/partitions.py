@@ -37,9 +37,10 @@ import polars as pl
 from triggers.bond_deadline import evaluate_bond_counties
 from triggers.engine import EVALUATORS, Evaluation, evaluate_rules
 from triggers.jurisdictions import prefix
+from triggers.vocabulary import RULE_KINDS
 
 WHOLE = "whole"  # the partition of price rules spanning partitions: the whole frames
-REGIONAL_KINDS = ("direct_fund", "bond_deadline", "carryover_recall")
+REGIONAL_KINDS = tuple(k for k in RULE_KINDS if k != "price_subsidy")  # price rules span regions
 KEY_COLUMNS = {"funds": "parent_code"}  # a frame's rows go by this column (else region_code)
 SHARED = ("cpi",)  # frames not split by region: each partition gets the rows its rules read
 

@@ -1,25 +1,71 @@
 """The domain's words: every code the project stores, with the Chinese label users see.
 
-The CLI, the dashboard, the brief and the notifications take their labels from here, and rules
-validate their codes against it (tests/test_vocabulary.py fails when a code has no label).
+The CLI, the dashboard, the brief and the notifications take their labels from here, and
+tests/test_vocabulary.py fails when a code used anywhere (rule kinds, findings' levels and
+statuses, alert statuses, event kinds, group codes, source kinds) has no label. "Kind" means four
+things, so each has its own name: RULE_KINDS (a rule's `kind`), FINDING_KINDS (an alert's `kind`:
+the rule kind, or `system` for the service itself), SOURCE_KINDS (what a loaded file is) and
+EVENT_KINDS (what an alert event is).
 """
 
+# Lights, worst first: the order is data (sorting, counting, "a worse level re-opens an alert").
 LEVELS = {
     "red": ("红灯", "#c62828"),
     "yellow": ("黄灯", "#f9a825"),
     "yellow_bell": ("黄色警铃", "#fbc02d"),
     "green": ("绿灯", "#2e7d32"),
 }
-KINDS = {"price_subsidy": "物价联动", "direct_fund": "直达资金", "bond_deadline": "专项债券",
-         "carryover_recall": "结转结余"}  # fmt: skip
-STATUS = {"firing": "告警中", "acknowledged": "已确认", "resolved": "已恢复"}
-SUBSIDY = {
+LEVEL_ORDER = tuple(LEVELS)
+LEVEL_WORDS = {level: word for level, (word, _) in LEVELS.items()}
+FUND_LEVELS = LEVEL_ORDER  # direct funds use every light
+BOND_LEVELS = ("red", "yellow", "green")  # bond projects and counties: no yellow bell
+ALERT_LEVELS = ("red", "yellow")  # the lights that raise an alert
+
+RULE_KINDS = {"price_subsidy": "物价联动", "direct_fund": "直达资金", "bond_deadline": "专项债券",
+              "carryover_recall": "结转结余"}  # fmt: skip
+FINDING_KINDS = RULE_KINDS | {"system": "系统运行"}
+
+STATUS = {"firing": "告警中", "acknowledged": "已确认", "resolved": "已恢复"}  # an alert's status
+EVENT_KINDS = {
+    "opened": "新告警",
+    "escalated": "升级",
+    "resolved": "已恢复",
+    "level_changed": "级别变化",
+    "acknowledged": "已确认",
+    "reopened": "重新打开",
+}
+SUBSIDY = {  # a price-subsidy finding's status
     "triggered": "已触发",
     "not_triggered": "未触发",
     "pending": "待定（等待数据）",
     "overdue": "数据逾期",
 }
-PAYMENT = {"not_due": "未到期", "paid": "已发放", "partly_paid": "部分发放", "unpaid": "逾期未发放"}
+PAYMENT = {  # a triggered month's payment status
+    "not_due": "未到期",
+    "paid": "已发放",
+    "partly_paid": "部分发放",
+    "unpaid": "逾期未发放",
+}
+
+SOURCE_KINDS = {
+    "cpi": "价格指数",
+    "funds": "直达资金",
+    "payments": "支付明细",
+    "bonds": "专项债券",
+    "beneficiaries": "保障对象",
+    "subsidy_payments": "补贴发放台账",
+    "arrears": "清欠台账",
+    "measures": "措施责任分解表",
+    "daily_reports": "每日报送",
+    "bond_issuance": "专项债券发行",
+}
+INGEST_STATUSES = {
+    "loaded": "已导入",
+    "partial": "部分导入",
+    "rejected": "拒收",
+    "duplicate": "重复",
+}
+
 GROUPS = {
     "urban_dibao": "城市低保", "rural_dibao": "农村低保", "tekun": "特困人员",
     "orphan_institutional": "集中供养孤儿", "orphan_dispersed": "社会散居孤儿",
@@ -54,3 +100,8 @@ def group_codes(name: str) -> tuple[str, ...] | None:
     if name in GROUPS:
         return (name,)
     return GROUP_ALIASES.get(name)
+
+
+def rank(levels: tuple[str, ...] = LEVEL_ORDER) -> dict[str, int]:
+    """Return each level's place in `levels`, worst first (0 = worst)."""
+    return {level: i for i, level in enumerate(levels)}

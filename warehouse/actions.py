@@ -7,8 +7,12 @@ import duckdb
 
 from appstate.queue import mark_applied, pending_actions
 from appstate.store import open_state
+from triggers.lifecycle import AlertStateError
 from warehouse.alerts import acknowledge, add_silence, resolve
-from warehouse.errors import AlertNotFound, AlertStateError
+from warehouse.errors import AlertNotFound
+
+# queued kind → the change (the state store queues ack, resolve and silence; reopen has no queue kind)
+PERSON_ACTIONS = {"ack": acknowledge, "resolve": resolve}
 
 
 def apply_actions(con: duckdb.DuckDBPyConnection, db: Path) -> int:
@@ -23,10 +27,10 @@ def apply_actions(con: duckdb.DuckDBPyConnection, db: Path) -> int:
             at = datetime.fromisoformat(action["created_at"])
             payload = action["payload"]
             try:
-                if action["kind"] == "ack":
-                    acknowledge(con, action["alert_id"], action["actor"], payload.get("note"), at)
-                elif action["kind"] == "resolve":
-                    resolve(con, action["alert_id"], action["actor"], payload.get("note"), at)
+                if action["kind"] in PERSON_ACTIONS:
+                    PERSON_ACTIONS[action["kind"]](
+                        con, action["alert_id"], action["actor"], payload.get("note"), at
+                    )
                 else:
                     add_silence(
                         con, author=action["actor"], reason=payload["reason"], now=at,

@@ -4,39 +4,54 @@ from datetime import datetime
 
 import duckdb
 
-from warehouse.errors import AlertNotFound, AlertStateError
+from triggers.lifecycle import (
+    SYSTEM_RULE,
+    AlertStateError,
+    Change,
+    act,
+    clear_system,
+    raise_system,
+)
+from triggers.silences import check_silence
+from warehouse.errors import AlertNotFound
 from warehouse.notifications import enqueue_notifications
 from warehouse.reads.alerts import query_alert  # the read path; a change returns the alert
 from warehouse.reads.common import rows_of
 
 
+# what storing a person's change writes besides the status, per action
+_UPDATES = {
+    "acknowledge": "UPDATE alerts SET status = ?, acknowledged_by = ?, acknowledged_at = ?, "
+    "ack_note = ? WHERE alert_id = ?",
+    "resolve": "UPDATE alerts SET status = ?, resolved_at = ? WHERE alert_id = ?",
+    "reopen": "UPDATE alerts SET status = ? WHERE alert_id = ?",
+}
+
+
 def _by_user(
     con: duckdb.DuckDBPyConnection,
     alert_id: int,
-    to_status: str,
-    allowed: dict[str, str],
-    update: str,
-    params: list,
+    action: str,
     by: str,
     note: str | None,
     now: datetime,
 ) -> dict:
-    """Move an alert to `to_status` for a person, with its event, in one transaction.
-
-    `allowed` maps the statuses the move is refused from to the reason given.
-    """
+    """Apply a person's action as lifecycle allows it, with its event, in one transaction."""
     found = con.execute(
         "SELECT status, level, rule_id, subject FROM alerts WHERE alert_id = ?", [alert_id]
     ).fetchone()
     if found is None:
         raise AlertNotFound(f"没有编号为 {alert_id} 的告警")
     status, level, rule_id, subject = found
-    if status in allowed:
-        raise AlertStateError(f"告警 {alert_id} {allowed[status]}")
+    try:
+        change = act(action, status)
+    except AlertStateError as exc:
+        raise AlertStateError(f"告警 {alert_id} {exc}", exc.action, exc.status) from None
+    params = {"acknowledge": [by, now, note], "resolve": [now], "reopen": []}[action]
     con.begin()
     try:
-        con.execute(update, [*params, alert_id])
-        _event(con, alert_id, rule_id, subject, now, status, to_status, level, by, note)
+        con.execute(_UPDATES[action], [change.to_status, *params, alert_id])
+        _event(con, alert_id, rule_id, subject, now, change, level, by, note)
         con.commit()
     except BaseException:
         con.rollback()
@@ -48,12 +63,14 @@ def acknowledge(
     con: duckdb.DuckDBPyConnection, alert_id: int, by: str, note: str | None, now: datetime
 ) -> dict:
     """Mark a firing alert acknowledged, record who and why; return the alert."""
-    return _by_user(
-        con, alert_id, "acknowledged", {"acknowledged": "已确认过", "resolved": "已恢复，无需确认"},
-        "UPDATE alerts SET status = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?, "
-        "ack_note = ? WHERE alert_id = ?",
-        [by, now, note], by, note, now,
-    )  # fmt: skip
+    return _by_user(con, alert_id, "acknowledge", by, note, now)
+
+
+def reopen(
+    con: duckdb.DuckDBPyConnection, alert_id: int, by: str, note: str | None, now: datetime
+) -> dict:
+    """Take an acknowledgment back: the alert fires again (and is notified); return the alert."""
+    return _by_user(con, alert_id, "reopen", by, note, now)
 
 
 def add_silence(
@@ -68,10 +85,7 @@ def add_silence(
     region_prefix: str | None = None,
 ) -> dict:
     """Create a silence: matching alerts still change state, but send no notifications."""
-    if not (rule_id or subject_prefix or region_prefix):
-        raise AlertStateError("静默须至少指定规则、对象或地区之一，不能静默全部告警")
-    if expires_at <= now:
-        raise AlertStateError("静默的到期时间须晚于现在")
+    check_silence(rule_id, subject_prefix, region_prefix, expires_at, now)
     silence_id = con.execute("SELECT coalesce(max(silence_id), 0) + 1 FROM silences").fetchone()[0]
     con.execute(
         "INSERT INTO silences VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -104,25 +118,40 @@ def resolve(
 
     If the condition still holds, the next evaluation opens a new alert for it.
     """
-    return _by_user(
-        con, alert_id, "resolved", {"resolved": "已恢复"},
-        "UPDATE alerts SET status = 'resolved', resolved_at = ? WHERE alert_id = ?",
-        [now], by, note, now,
-    )  # fmt: skip
+    return _by_user(con, alert_id, "resolve", by, note, now)
 
 
-def _event(con, alert_id, rule_id, subject, now, from_status, to_status, level, by, note) -> None:
+def _event(con, alert_id, rule_id, subject, now, change: Change, level, by, note) -> None:
     con.execute(
         "INSERT INTO alert_events (event_id, alert_id, rule_id, subject, happened_at, "
         "from_status, to_status, from_level, to_level, actor, note) "
         "SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM alert_events",
-        [alert_id, rule_id, subject, now, from_status, to_status, level, level, by, note],
+        [
+            alert_id,
+            rule_id,
+            subject,
+            now,
+            change.from_status,
+            change.to_status,
+            level,
+            level,
+            by,
+            note,
+        ],
     )
     (event_id,) = con.execute("SELECT max(event_id) FROM alert_events").fetchone()
     enqueue_notifications(con, event_id, now)  # a person's change is notified like the others
 
 
-SYSTEM = "system.flow_failure"
+SYSTEM = SYSTEM_RULE
+
+
+def _open_system_alert(con: duckdb.DuckDBPyConnection, subject: str) -> tuple | None:
+    return con.execute(
+        "SELECT alert_id, status FROM alerts "
+        "WHERE rule_id = ? AND subject = ? AND status <> 'resolved'",
+        [SYSTEM, subject],
+    ).fetchone()
 
 
 def raise_system_alert(
@@ -132,29 +161,24 @@ def raise_system_alert(
 
     It is queued for notification like any other alert and closes when the run next succeeds.
     """
-    found = con.execute(
-        "SELECT alert_id FROM alerts WHERE rule_id = ? AND subject = ? AND status <> 'resolved'",
-        [SYSTEM, subject],
-    ).fetchone()
-    if found:
+    found = _open_system_alert(con, subject)
+    change = raise_system(found[1] if found else None)
+    if change is None:
         con.execute("UPDATE alerts SET message = ? WHERE alert_id = ?", [message, found[0]])
         return found[0]
     alert_id = con.execute("SELECT coalesce(max(alert_id), 0) + 1 FROM alerts").fetchone()[0]
     con.execute(
         "INSERT INTO alerts (alert_id, rule_id, subject, kind, region_code, level, status, message, "
-        "opened_at, opened_as_of) VALUES (?, ?, ?, 'system', '000000', 'red', 'firing', ?, ?, ?)",
-        [alert_id, SYSTEM, subject, message, now, now.date()],
+        "opened_at, opened_as_of) VALUES (?, ?, ?, 'system', '000000', 'red', ?, ?, ?, ?)",
+        [alert_id, SYSTEM, subject, change.to_status, message, now, now.date()],
     )
-    _event(con, alert_id, SYSTEM, subject, now, None, "firing", "red", "system", message)
+    _event(con, alert_id, SYSTEM, subject, now, change, "red", "system", message)
     return alert_id
 
 
 def clear_system_alert(con: duckdb.DuckDBPyConnection, subject: str, now: datetime) -> bool:
     """Resolve the open service alert of `subject`, if any; return whether one was open."""
-    found = con.execute(
-        "SELECT alert_id FROM alerts WHERE rule_id = ? AND subject = ? AND status <> 'resolved'",
-        [SYSTEM, subject],
-    ).fetchone()
-    if found:
+    found = _open_system_alert(con, subject)
+    if clear_system(found[1] if found else None) is not None:
         resolve(con, found[0], "system", "再次运行成功", now)
     return found is not None

@@ -1,4 +1,7 @@
-"""Named warehouse errors; the CLI, flows and dashboard translate them at their boundary."""
+"""Named warehouse errors; the CLI, flows and dashboard translate them at their boundary.
+
+A change an alert's status does not allow is triggers.lifecycle.AlertStateError (the state machine's).
+"""
 
 
 class WarehouseError(Exception):
@@ -15,7 +18,3 @@ class WarehouseBusy(WarehouseError):
 
 class AlertNotFound(WarehouseError):
     """No alert has the given id."""
-
-
-class AlertStateError(WarehouseError):
-    """The alert's status does not allow the requested change."""

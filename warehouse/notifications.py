@@ -10,8 +10,8 @@ from datetime import datetime
 
 import duckdb
 
+from triggers.silences import silencing
 from warehouse.reads.common import rows_of
-from warehouse.scope import matches
 
 CLOSED_STATUSES = ("sent", "unrouted", "expired")
 
@@ -60,21 +60,20 @@ _OPEN_BY_REGION = """
     ORDER BY a.region_code, a.level, a.rule_id
 """
 
-# An event's notification waits in the outbox unless an active silence matches it.
-_ENQUEUE = f"""
-    INSERT INTO notifications (event_id, alert_id, created_at, status, silence_id)
-    SELECT e.event_id, e.alert_id, $now,
-           CASE WHEN min(s.silence_id) IS NULL THEN 'pending' ELSE 'silenced' END,
-           min(s.silence_id)
-    FROM alert_events e
-    JOIN alerts a USING (alert_id)
-    LEFT JOIN silences s
-      ON s.created_at <= $now AND $now < s.expires_at
-     AND (s.rule_id IS NULL OR s.rule_id = e.rule_id)
-     AND (s.subject_prefix IS NULL OR starts_with(e.subject, s.subject_prefix))
-     AND (s.region_prefix IS NULL OR {matches("a.region_code", "s.region_prefix")})
+# The events not yet in the outbox, and the silences in force; lifecycle decides which are silenced.
+_NEW_EVENTS = """
+    SELECT e.event_id, e.alert_id, e.rule_id, e.subject, a.region_code
+    FROM alert_events e JOIN alerts a USING (alert_id)
     WHERE e.event_id >= $first AND e.event_id NOT IN (SELECT event_id FROM notifications)
-    GROUP BY e.event_id, e.alert_id
+    ORDER BY e.event_id
+"""
+_SILENCES = """
+    SELECT silence_id, rule_id, subject_prefix, region_prefix, created_at, expires_at
+    FROM silences WHERE created_at <= $now AND $now < expires_at
+"""
+_ENQUEUE = """
+    INSERT INTO notifications (event_id, alert_id, created_at, status, silence_id)
+    SELECT event_id, alert_id, $now, status, silence_id FROM outbox_rows
 """
 
 _MARK_SENT = """
@@ -117,7 +116,15 @@ def enqueue_notifications(
 
     Events already in the outbox are left as they are.
     """
-    return con.execute(_ENQUEUE, {"first": first_event_id, "now": now}).fetchone()[0]
+    events = con.execute(_NEW_EVENTS, {"first": first_event_id}).pl()
+    if events.is_empty():
+        return 0
+    silences = rows_of(con, _SILENCES, {"now": now})
+    con.register("outbox_rows", silencing(events, silences, now))
+    try:
+        return con.execute(_ENQUEUE, {"now": now}).fetchone()[0]
+    finally:
+        con.unregister("outbox_rows")
 
 
 def mark_sent(

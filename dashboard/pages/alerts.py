@@ -9,19 +9,26 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import actions, data
 from dashboard.components import LEVEL_STYLE, export_button, grid, header, message
 from dashboard.excel import to_excel
-from dashboard.format import LEVELS, STATUS
+from dashboard.format import FINDING_KINDS, LEVEL_WORDS, STATUS
+from triggers import lifecycle
 from triggers.jurisdictions import RegionCodeError, normalise_region, prefix
 from warehouse import reads
 
 dash.register_page(__name__, path="/alerts", name="告警", order=4)
 
-KINDS = {"price_subsidy": "物价联动", "direct_fund": "直达资金", "bond_deadline": "专项债券"}
 HEADERS = {
     "alert_id": "编号", "kind": "类型", "region": "地区", "level": "等级", "status": "状态",
     "escalation_step": "督办步骤", "message": "内容", "opened_at": "发生时间",
     "acknowledged_by": "确认人", "ack_note": "备注",
 }  # fmt: skip
 VERBS = {"ack": "已确认", "resolve": "已关闭"}
+ACTIONS = {"ack": "acknowledge", "resolve": "resolve"}  # the page's action → lifecycle's
+# how the page words lifecycle's refusals (action, status), as staff have always read them
+REFUSALS = {
+    ("acknowledge", "acknowledged"): "这条告警已被确认过",
+    ("acknowledge", "resolved"): "这条告警已恢复，无需确认",
+    ("resolve", "resolved"): "这条告警已恢复，无需关闭",
+}
 MAX_SILENCE_HOURS = 24 * 30
 
 
@@ -38,10 +45,10 @@ def alert_table(frame: pl.DataFrame) -> pl.DataFrame:
     names = _region_names()
     return frame.select(
         "alert_id",
-        pl.col("kind").replace_strict(KINDS, default=pl.col("kind")),
+        pl.col("kind").replace_strict(FINDING_KINDS, default=pl.col("kind")),
         pl.format("{}（{}）", pl.col("region_code").replace_strict(names, default=pl.lit("")),
                   pl.col("region_code")).alias("region"),
-        pl.col("level").replace_strict({k: w for k, (w, _) in LEVELS.items()}, default=pl.col("level")),
+        pl.col("level").replace_strict(LEVEL_WORDS, default=pl.col("level")),
         pl.col("status").replace_strict(STATUS, default=pl.col("status")),
         "escalation_step", "message", _beijing("opened_at").alias("opened_at"),
         pl.col("acknowledged_by").fill_null(""), pl.col("ack_note").fill_null(""),
@@ -51,7 +58,7 @@ def alert_table(frame: pl.DataFrame) -> pl.DataFrame:
 def _change(row: dict) -> str:
     word = {None: "新建", **STATUS}
     text = f"{word.get(row['from_status'])} → {word.get(row['to_status'])}"
-    before, after = (LEVELS.get(lv, (lv, ""))[0] for lv in (row["from_level"], row["to_level"]))
+    before, after = (LEVEL_WORDS.get(lv, lv) for lv in (row["from_level"], row["to_level"]))
     if row["from_level"] == row["to_level"]:
         return text
     return f"{text}（{after}）" if before is None else f"{text}（{before} → {after}）"
@@ -195,12 +202,10 @@ def alerts_silence_target_value(selected: list[dict] | None, by: str):
 def _refusal(kind: str, events: pl.DataFrame) -> str | None:
     if events.is_empty():
         return "没有找到这条告警（可能不在您的查看范围内）"
-    status = events["to_status"][-1]
-    if kind == "ack" and status != "firing":
-        return "这条告警已被确认过" if status == "acknowledged" else "这条告警已恢复，无需确认"
-    if kind == "resolve" and status == "resolved":
-        return "这条告警已恢复，无需关闭"
-    return None
+    action, status = ACTIONS[kind], events["to_status"][-1]
+    if (reason := lifecycle.refusal(action, status)) is None:
+        return None
+    return REFUSALS.get((action, status), f"这条告警{reason}")
 
 
 def _handle(kind: str, selected: list[dict] | None, note: str | None) -> dbc.Alert:

@@ -11,12 +11,13 @@ from dash import html
 from dashboard import columns, data, figures
 from dashboard.components import badge, header, message
 from dashboard.format import LEVELS, day, money, pct
+from triggers import vocabulary
 from warehouse import reads
 
 dash.register_page(__name__, path="/bonds", name="专项债券", order=3)
 
 HINT = "点击表格中的一行，查看该项目历次快照的支出进度。"
-BOND_LEVELS = {level: LEVELS[level] for level in ("red", "yellow", "green")}
+BOND_LEVELS = {level: LEVELS[level] for level in vocabulary.BOND_LEVELS}
 # field → (header, kind, width in px); kinds decide formatting in the grid
 COLUMNS = {
     "region_name": ("县市", "text", 90),
