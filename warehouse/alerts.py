@@ -18,7 +18,6 @@ from warehouse.notifications import enqueue_notifications
 from warehouse.reads.alerts import query_alert  # the read path; a change returns the alert
 from warehouse.reads.common import rows_of
 
-
 # what storing a person's change writes besides the status, per action
 _UPDATES = {
     "acknowledge": "UPDATE alerts SET status = ?, acknowledged_by = ?, acknowledged_at = ?, "

@@ -2,7 +2,7 @@
 
 A code covers the codes that start with it once its trailing "00" pairs are dropped (000000 covers
 everything, 654300 the prefecture and its counties, 654300-KNS only itself): the same rule as
-`triggers.jurisdictions.prefix`, which the warehouse may not import. The fragments are plain SQL
+`triggers.jurisdictions.prefix`, written in SQL. The fragments are plain SQL
 with a named parameter, so replica readers that open DuckDB without our macros can use them too.
 """
 

@@ -8,6 +8,7 @@ from dash import dcc, html
 from dashboard import data, figures
 from dashboard.components import badge, header, message
 from dashboard.format import LEVELS, STATUS, day, money, month
+from triggers.vocabulary import LEVEL_ORDER
 from warehouse import reads
 
 dash.register_page(__name__, path="/", name="总览", order=0)
@@ -73,7 +74,7 @@ def layout(**_kwargs):
         ], className="g-2 mb-2"),
         dbc.Row([
             dbc.Col(dcc.Graph(id="overview-funds", figure=figures.fund_levels_by_county(
-                figures.roll_up(levels, names, ["red", "yellow", "yellow_bell", "green"])),
+                figures.roll_up(levels, names, list(LEVEL_ORDER))),
                               config={"displayModeBar": False}), md=6),
             dbc.Col(dcc.Graph(id="overview-bonds", figure=figures.bond_progress(_bond_shares(counties, names)),
                               config={"displayModeBar": False}), md=6),

@@ -6,10 +6,9 @@ Money leaves the warehouse as DECIMAL yuan (exact), rates as 0–1 doubles, CPI 
 import duckdb
 import polars as pl
 
-MAX_ROWS = 5000  # rows a dashboard grid gets at most; the CLI and the Python API pass None (all)
+from triggers.vocabulary import LEVEL_ORDER  # worst first: the vocabulary's, re-exported
 
-# worst first: funds use all four, bonds red/yellow/green, alerts red/yellow
-LEVEL_ORDER = ("red", "yellow", "yellow_bell", "green")
+MAX_ROWS = 5000  # rows a dashboard grid gets at most; the CLI and the Python API pass None (all)
 
 
 def yuan(fen: str) -> str:
