@@ -109,13 +109,14 @@ def test_every_group_of_the_shipped_rules_has_a_label():
     assert used and used <= set(GROUPS)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="flows/sources/beneficiaries.py maps a plain 孤儿 column to `orphan`, which has no "
-    "label: issue 10 item 5 (Helper C) maps it to a defined code; drop this mark then",
-)
-def test_every_group_the_beneficiary_reader_produces_has_a_label():
-    assert set(beneficiaries.GROUPS.values()) <= set(GROUPS)
+def test_every_group_a_reader_maps_a_name_to_has_a_label():
+    # the beneficiary and payment readers map names through vocabulary.group_codes
+    assert beneficiaries.group_codes is vocabulary.group_codes
+    names = [*GROUPS.values(), *GROUPS, *vocabulary.GROUP_ALIASES]
+    codes = {code for name in names for code in vocabulary.group_codes(name) or ()}
+    assert codes == set(GROUPS)
+    assert vocabulary.group_codes("孤儿") == ("orphan_institutional", "orphan_dispersed")
+    assert vocabulary.group_codes("没有这个群体") is None
 
 
 @pytest.fixture(scope="module")
