@@ -292,12 +292,12 @@ def test_the_brief_workbook_keeps_the_hostile_name_a_string_cell(hostile):
 
 def test_alert_actions_and_uploads_in_the_dashboard_are_audited(hostile, monkeypatch):
     from dashboard import actions
-    from warehouse import reports
+    from warehouse import reads
     from warehouse.replica import read_connection
 
     app = _app(hostile, monkeypatch)
     cursor = read_connection(hostile)
-    alert_id = int(reports.query_alerts(cursor, None)["alert_id"][0])
+    alert_id = int(reads.query_alerts(cursor, None)["alert_id"][0])
     cursor.close()
     data_page = _module("/data")
     csv = "data:text/csv;base64," + base64.b64encode("县市,金额\n".encode()).decode()
