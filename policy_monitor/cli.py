@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from appstate.audit import cli_source, record_in
 from policy_monitor import (
     cli_admin,
     cli_audit,
@@ -77,6 +78,10 @@ def ingest(
         published_on=parse_date(published_on, "--published-on"),
     )
     evaluate_after_ingest(accounts, str(ctx.obj["db"]), kind)
+    files = {a["file"]: a["status"] for a in accounts}
+    record_in(
+        Path(ctx.obj["db"]), "ingest", cli_source(), cli_source(), {"kind": kind, "files": files}
+    )
     if as_json:
         typer.echo(json.dumps(accounts, ensure_ascii=False, indent=2, default=str))
     else:

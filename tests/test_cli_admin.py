@@ -129,3 +129,15 @@ def test_ack_silence_and_report_from_the_cli_are_audited(db, tmp_path):
     assert rows[2]["detail"] == {"month": "2022-09", "region": "654300", "format": "xlsx",
                                  "file": str(out)}  # fmt: skip
     assert {r["source"] for r in rows} == {cli_source()}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_an_ingest_from_the_cli_is_audited(db):
+    path = FIXTURES / "special_bonds_2022-06-30.xlsx"
+    result = cli(db, "ingest", "bonds", str(path))
+    assert result.exit_code in (0, 1), result.output
+    with open_state(db) as con:
+        (row,) = audit.entries(con)
+    assert (row["action"], row["actor"], row["source"]) == ("ingest", cli_source(), cli_source())
+    assert row["detail"]["kind"] == "bonds"
+    assert list(row["detail"]["files"].values()) in (["loaded"], ["partial"])

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from appstate import audit
 from appstate.store import open_state
 from appstate.users import add_user, hash_password
 from tests.browser import CHROMIUM, PASSWORD, build_warehouse, log_in, served
@@ -113,8 +114,8 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(site, context, browser
     thief.close()
 
 
-def test_an_export_downloaded_in_the_browser_has_no_formula(site, context, tmp_path):
-    url, _ = site
+def test_an_export_downloaded_in_the_browser_has_no_formula_and_is_audited(site, context, tmp_path):
+    url, db = site
     page, errors = _watched(context)
     log_in(page, url, "lead")
     page.goto(f"{url}/bonds")
@@ -127,6 +128,13 @@ def test_an_export_downloaded_in_the_browser_has_no_formula(site, context, tmp_p
         sheets = [z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
     assert sheets and not any(b"<f>" in s for s in sheets)
     assert errors == []
+    with open_state(db) as con:
+        export = [r for r in audit.entries(con, actor="lead") if r["action"] == "export"][-1]
+    assert (export["source"], export["detail"]["page"], export["detail"]["sheet"]) == (
+        "127.0.0.1", "/bonds", "专项债券项目",
+    )  # fmt: skip
+    assert set(export["detail"]["filters"]) == {"bonds-region", "bonds-level", "bonds-department"}
+    assert export["detail"]["rows"] > 0
 
 
 @pytest.fixture
@@ -156,12 +164,13 @@ def test_five_wrong_passwords_show_the_lock_message(small_site, context):
 
 
 def test_an_idle_session_ends_and_says_so(small_site, context):
-    with settings(session_idle_minutes=0.05), served(small_site) as url:  # 3 seconds
-        assert os.environ["POLICY_MONITOR_SESSION_IDLE_MINUTES"] == "0.05"
+    with settings(session_idle_minutes=0.1), served(small_site) as url:  # 6 seconds
+        assert os.environ["POLICY_MONITOR_SESSION_IDLE_MINUTES"] == "0.1"
         page, _ = _watched(context)
         log_in(page, url, "lead")
         assert not page.url.endswith("/login")
-        page.wait_for_timeout(4000)
+        page.goto("about:blank")  # the user walks away: no page of ours asks anything meanwhile
+        page.wait_for_timeout(7000)
         page.goto(f"{url}/funds")
         page.wait_for_url("**/login?timeout=1")
         expect(page.get_by_role("alert")).to_have_text("会话已超时，请重新登录")
