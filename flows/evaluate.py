@@ -28,6 +28,7 @@ from warehouse.evaluations import (
     query_next_alert_id,
     query_open_alerts,
     store_evaluation,
+    take_alert_ids,
 )
 from warehouse.replica import publish
 from warehouse.trigger_inputs import query_trigger_inputs
@@ -76,6 +77,7 @@ def run_evaluation(
         apply_actions(con, db)  # acknowledgments queued while the warehouse was busy
         frames = query_trigger_inputs(con, as_of)
         evaluation = evaluate(rules, frames, as_of)
+        first_id = query_next_alert_id(con)
         step = transition(
             query_open_alerts(con),
             alert_candidates(evaluation.findings, as_of, rules),
@@ -84,8 +86,9 @@ def run_evaluation(
             ladders={r.id: r.escalation for r in rules if r.kind == "bond_deadline"},
             as_of=as_of,
             now=started,
-            next_id=query_next_alert_id(con),
+            next_id=first_id,
         )
+        take_alert_ids(con, first_id, step.alerts)
         projects = evaluation.findings.get("bond_projects")
         documents = (
             render_documents(

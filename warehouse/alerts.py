@@ -14,6 +14,7 @@ from triggers.lifecycle import (
 )
 from triggers.silences import check_silence
 from warehouse.errors import AlertNotFound
+from warehouse.ids import next_id
 from warehouse.notifications import enqueue_notifications
 from warehouse.reads.alerts import query_alert  # the read path; a change returns the alert
 from warehouse.reads.common import rows_of
@@ -85,7 +86,7 @@ def add_silence(
 ) -> dict:
     """Create a silence: matching alerts still change state, but send no notifications."""
     check_silence(rule_id, subject_prefix, region_prefix, expires_at, now)
-    silence_id = con.execute("SELECT coalesce(max(silence_id), 0) + 1 FROM silences").fetchone()[0]
+    silence_id = next_id(con, "silence_id_seq")
     con.execute(
         "INSERT INTO silences VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [silence_id, rule_id, subject_prefix, region_prefix, author, reason, now, expires_at],
@@ -124,7 +125,7 @@ def _event(con, alert_id, rule_id, subject, now, change: Change, level, by, note
     con.execute(
         "INSERT INTO alert_events (event_id, alert_id, rule_id, subject, happened_at, "
         "from_status, to_status, from_level, to_level, actor, note) "
-        "SELECT coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM alert_events",
+        "SELECT nextval('event_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?",
         [
             alert_id,
             rule_id,
@@ -165,7 +166,7 @@ def raise_system_alert(
     if change is None:
         con.execute("UPDATE alerts SET message = ? WHERE alert_id = ?", [message, found[0]])
         return found[0]
-    alert_id = con.execute("SELECT coalesce(max(alert_id), 0) + 1 FROM alerts").fetchone()[0]
+    alert_id = next_id(con, "alert_id_seq")
     con.execute(
         "INSERT INTO alerts (alert_id, rule_id, subject, kind, region_code, level, status, message, "
         "opened_at, opened_as_of) VALUES (?, ?, ?, 'system', '000000', 'red', ?, ?, ?, ?)",

@@ -11,6 +11,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
+from warehouse.ids import next_id, next_ids
 from warehouse.notifications import enqueue_notifications
 
 FINDINGS_TABLES = {
@@ -63,12 +64,17 @@ def query_open_alerts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def query_next_alert_id(con: duckdb.DuckDBPyConnection) -> int:
-    """Return the id the next new alert gets."""
-    return con.execute("SELECT coalesce(max(alert_id), 0) + 1 FROM alerts").fetchone()[0]
+    """Take the id the next new alert gets (the rest of the block: `take_alert_ids`)."""
+    return next_id(con, "alert_id_seq")
 
 
-def _next_id(con: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
-    return con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0]
+def take_alert_ids(con: duckdb.DuckDBPyConnection, first: int, alerts: pl.DataFrame) -> None:
+    """Take the ids after `first` that a transition gave its new alerts (first + 1 …)."""
+    count = alerts.filter(pl.col("alert_id") > first).height if alerts.height else 0
+    if count:
+        taken = next_ids(con, "alert_id_seq", count)
+        if taken != first + 1:
+            raise RuntimeError(f"alert ids {first + 1}… were taken meanwhile (got {taken})")
 
 
 def store_evaluation(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -> int:
@@ -76,7 +82,7 @@ def store_evaluation(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -
     unhealthy = [h["rule_id"] for h in record.health if not h["healthy"]]
     con.begin()
     try:
-        evaluation_id = _next_id(con, "evaluations", "evaluation_id")
+        evaluation_id = next_id(con, "evaluation_id_seq")
         con.execute(
             "INSERT INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)",
             [evaluation_id, record.as_of, record.started_at, record.finished_at,
@@ -111,7 +117,7 @@ def _store_alerts(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -> N
         con.register("changed_alerts", record.alerts)
         con.execute(_UPSERT_ALERTS)
     if record.events.height:
-        first = _next_id(con, "alert_events", "event_id")
+        first = next_ids(con, "event_id_seq", record.events.height)
         con.register("new_events", record.events)
         con.execute(_INSERT_EVENTS, {"first": first})
         enqueue_notifications(con, first, record.finished_at)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from warehouse import ddl_commitments, ddl_findings, regions
+from warehouse import ddl_commitments, ddl_findings, ids, regions
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = []
@@ -211,6 +211,11 @@ def _subsidy_payments(con: duckdb.DuckDBPyConnection) -> None:
 @migration(7, "commitment sources: arrears, measures, daily reports, bond issues")
 def _commitment_sources(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ddl_commitments.COMMITMENT_SOURCES)
+
+
+@migration(8, "id sequences for evaluations, alerts, events, silences")
+def _id_sequences(con: duckdb.DuckDBPyConnection) -> None:
+    ids.create_sequences(con)
 
 
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, Migration]]:
