@@ -30,9 +30,14 @@ def record(
     """Append one audit row; return its id."""
     cur = con.execute(
         "INSERT INTO audit (at, actor, source, action, detail) VALUES (?, ?, ?, ?, ?)",
-        (_stamp(now or datetime.now(UTC)), actor, source, action,
-         json.dumps(detail or {}, ensure_ascii=False, default=str, sort_keys=True)),
-    )  # fmt: skip
+        (
+            _stamp(now or datetime.now(UTC)),
+            actor,
+            source,
+            action,
+            json.dumps(detail or {}, ensure_ascii=False, default=str, sort_keys=True),
+        ),
+    )
     return cur.lastrowid
 
 

@@ -11,9 +11,14 @@ def queue_action(
     """Store an action to apply to the warehouse; return its id."""
     cur = con.execute(
         "INSERT INTO actions (kind, alert_id, payload, actor, created_at) VALUES (?, ?, ?, ?, ?)",
-        (kind, alert_id, json.dumps(payload, ensure_ascii=False, default=str), actor,
-         datetime.now(UTC).isoformat()),
-    )  # fmt: skip
+        (
+            kind,
+            alert_id,
+            json.dumps(payload, ensure_ascii=False, default=str),
+            actor,
+            datetime.now(UTC).isoformat(),
+        ),
+    )
     return cur.lastrowid
 
 

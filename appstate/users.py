@@ -45,9 +45,14 @@ def add_user(
     con.execute(
         "INSERT OR REPLACE INTO users (name, role, region_code, password_hash, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        (name, role, region if role == "county" else region or None, password_hash,
-         datetime.now(UTC).isoformat()),
-    )  # fmt: skip
+        (
+            name,
+            role,
+            region if role == "county" else region or None,
+            password_hash,
+            datetime.now(UTC).isoformat(),
+        ),
+    )
 
 
 def _existing(con: sqlite3.Connection, name: str) -> dict:

@@ -118,9 +118,11 @@ def make_cases(app, db: Path) -> tuple[list[Case], dict[str, object]]:
         found = con.execute("SELECT DISTINCT region_code FROM subsidy_findings").fetchall()
     codes = [code for (code,) in found]
     other = "000000" if "000000" in codes else codes[-1]  # not the page's default (most local)
-    users = {"leader": User("bench-leader", "leader", None),
-             "county": User("bench-county", "county", county),
-             "staff": User("bench-staff", "staff", None)}  # fmt: skip
+    users = {
+        "leader": User("bench-leader", "leader", None),
+        "county": User("bench-county", "county", county),
+        "staff": User("bench-staff", "staff", None),
+    }
     specs = [
         ("shell", "nav_and_refreshed('/')", lambda: shell("/")),
         ("overview", "layout()", p["overview"].layout),
@@ -129,16 +131,25 @@ def make_cases(app, db: Path) -> tuple[list[Case], dict[str, object]]:
         ("prices", f"filter prices_months({other})", lambda: p["prices"].prices_months(other)),
         ("prices", f"filter prices_groups({other})", lambda: p["prices"].prices_groups(other)),
         ("funds", "layout()", p["funds"].layout),
-        ("funds", f"filter grid_rows({county}, red)",
-         lambda: p["funds"].grid_rows(county, "red", None)),
+        (
+            "funds",
+            f"filter grid_rows({county}, red)",
+            lambda: p["funds"].grid_rows(county, "red", None),
+        ),
         ("bonds", "layout()", p["bonds"].layout),
         ("bonds", "filter grid_rows(level=red)", lambda: p["bonds"].grid_rows(None, "red", None)),
         ("alerts", "layout()", p["alerts"].layout),
-        ("alerts", "filter alerts_grid_rows(all)", lambda: p["alerts"].alerts_grid_rows(True, None)),
-    ]  # fmt: skip
+        (
+            "alerts",
+            "filter alerts_grid_rows(all)",
+            lambda: p["alerts"].alerts_grid_rows(True, None),
+        ),
+    ]
     cases = [Case(who, *spec) for who in ("leader", "county") for spec in specs]
-    cases += [Case("staff", "data", "layout()", p["data"].layout),
-              Case("staff", "data", "upload_disabled(None)", lambda: p["data"].upload_disabled(None))]  # fmt: skip
+    cases += [
+        Case("staff", "data", "layout()", p["data"].layout),
+        Case("staff", "data", "upload_disabled(None)", lambda: p["data"].upload_disabled(None)),
+    ]
     return cases, users
 
 
@@ -233,20 +244,28 @@ def main(argv: list[str] | None = None) -> None:
         if args.profile:
             profile(slowest, users)
 
-    print(f"\ndashboard benchmark: as_of {AS_OF}, {args.repeat} rounds after {args.warmup} "
-          f"warm-up, {os.cpu_count()} CPUs, code {code}, county user {users['county'].region_code}")  # fmt: skip
+    print(
+        f"\ndashboard benchmark: as_of {AS_OF}, {args.repeat} rounds after {args.warmup} "
+        f"warm-up, {os.cpu_count()} CPUs, code {code}, county user {users['county'].region_code}"
+    )
     head = f"{'user':<7}{'page':<9}{'callback':<34}{'med ms':>8}{'p95 ms':>8}{'+json p95':>10}"
     print(head + f"{'duckdb ms':>10}{'ratio':>7}{'rows':>6}{'KB':>7}")
     for c in cases:
         med = statistics.median(c.ms)
         db_med = statistics.median(c.db_ms) if c.db_ms else None
-        db_text, ratio = (f"{db_med:10.1f}", f"{med / db_med:7.1f}") if db_med else (f"{'—':>10}", f"{'—':>7}")  # fmt: skip
-        print(f"{c.user:<7}{c.page:<9}{c.name[:33]:<34}{med:8.1f}{p95(c.ms):8.1f}"
-              f"{p95(c.json_ms):10.1f}{db_text}{ratio}{c.rows:6}{c.kb:7.0f}")  # fmt: skip
+        db_text, ratio = (
+            (f"{db_med:10.1f}", f"{med / db_med:7.1f}") if db_med else (f"{'—':>10}", f"{'—':>7}")
+        )
+        print(
+            f"{c.user:<7}{c.page:<9}{c.name[:33]:<34}{med:8.1f}{p95(c.ms):8.1f}"
+            f"{p95(c.json_ms):10.1f}{db_text}{ratio}{c.rows:6}{c.kb:7.0f}"
+        )
     overview = [c for c in cases if c.page in ("overview", "shell")]
-    result = {"overview_p95_ms": max(p95(c.ms) for c in overview),
-              "worst_page_p95_ms": max(p95(c.ms) for c in cases),
-              "max_rows_shipped": max(c.rows for c in cases)}  # fmt: skip
+    result = {
+        "overview_p95_ms": max(p95(c.ms) for c in overview),
+        "worst_page_p95_ms": max(p95(c.ms) for c in cases),
+        "max_rows_shipped": max(c.rows for c in cases),
+    }
     limits = {"overview_p95_ms": OVERVIEW_P95_MS, "max_rows_shipped": MAX_ROWS}
     print(f"\nslowest p95: {slowest.user} {slowest.page} {slowest.name}")
     print(f"{'target':<20}{'value':>9}{'limit':>9}  result")
@@ -257,11 +276,19 @@ def main(argv: list[str] | None = None) -> None:
     if code_fingerprint() != code:
         print(f"WARNING: project code changed during the run (was {code} at start)")
     keep = ("user", "page", "name", "ms", "json_ms", "db_ms", "rows", "kb")
-    results = {"code": code, "cpus": os.cpu_count(), "result": result,
-               "cases": [{k: getattr(c, k) for k in keep} for c in cases]}  # fmt: skip
+    results = {
+        "code": code,
+        "cpus": os.cpu_count(),
+        "result": result,
+        "cases": [{k: getattr(c, k) for k in keep} for c in cases],
+    }
     (out / "dashboard_results.json").write_text(json.dumps(results, indent=1))
-    print(" ".join(["RATIO"] + [f"{k}={v:.1f}" if k.endswith("ms") else f"{k}={v}"
-                                for k, v in result.items()]))  # fmt: skip
+    print(
+        " ".join(
+            ["RATIO"]
+            + [f"{k}={v:.1f}" if k.endswith("ms") else f"{k}={v}" for k, v in result.items()]
+        )
+    )
 
 
 if __name__ == "__main__":

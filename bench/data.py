@@ -21,9 +21,18 @@ FUND_TYPES = SAMPLE_FUND_TYPES
 DEPARTMENTS = tuple(department for _, department in FUND_TYPES)
 PAYMENT_HEADER = SAMPLE_PAYMENT_HEADER
 FUND_HEADER = (
-    "序号", "地区", "资金名称", "资金编码", "主管部门", "上级下达金额",
-    "已分配金额", "分配率", "已支出金额", "支出进度", "下达日期",
-)  # fmt: skip
+    "序号",
+    "地区",
+    "资金名称",
+    "资金编码",
+    "主管部门",
+    "上级下达金额",
+    "已分配金额",
+    "分配率",
+    "已支出金额",
+    "支出进度",
+    "下达日期",
+)
 
 
 # --------------------------------------------------------------------------- data generation
@@ -149,7 +158,10 @@ def ensure_inputs(out: Path, rows: int, xlsx_rows: int) -> dict[str, Path]:
             clock = time.perf_counter()
             writer(path, n)
             size = path.stat().st_size / 2**20
-            print(f"generated {path} ({n:,} rows, {size:,.1f} MiB) in "
-                  f"{time.perf_counter() - clock:.1f}s", flush=True)  # fmt: skip
+            print(
+                f"generated {path} ({n:,} rows, {size:,.1f} MiB) in "
+                f"{time.perf_counter() - clock:.1f}s",
+                flush=True,
+            )
         paths[name] = path
     return paths

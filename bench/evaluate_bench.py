@@ -36,9 +36,14 @@ from bench.trigger_data import TABLES, drop, ensure_warehouse, fresh_copy, table
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2022, 12, 31)
 TARGETS = {"evaluate_vs_scan": 3.0, "growth_10x": 12.0}
-SCAN_COLUMNS = {"cpi_observations": "value_pct", "fund_snapshots": "received_yuan",
-                "fund_payments": "amount_yuan", "bond_snapshots": "spent_yuan",
-                "beneficiary_counts": "persons", "benefit_standards": "yuan_per_month"}  # fmt: skip
+SCAN_COLUMNS = {
+    "cpi_observations": "value_pct",
+    "fund_snapshots": "received_yuan",
+    "fund_payments": "amount_yuan",
+    "bond_snapshots": "spent_yuan",
+    "beneficiary_counts": "persons",
+    "benefit_standards": "yuan_per_month",
+}
 
 
 def code_fingerprint() -> str:
@@ -257,8 +262,10 @@ def main(argv: list[str] | None = None) -> None:
     (out / "evaluate_results.json").write_text(json.dumps(results, indent=2, default=str))
 
     print()
-    print(f"evaluate benchmark: as_of {AS_OF}, {len(rules)} default rules, median of "
-          f"{args.repeat}, {os.cpu_count()} CPUs, code {code}")  # fmt: skip
+    print(
+        f"evaluate benchmark: as_of {AS_OF}, {len(rules)} default rules, median of "
+        f"{args.repeat}, {os.cpu_count()} CPUs, code {code}"
+    )
     print(f"{'rows':<20}{'full':>12}{'tenth':>12}")
     for table in TABLES:
         print(f"{table:<20}{sizes['full'][table]:12,}{sizes['tenth'][table]:12,}")
@@ -274,8 +281,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{'name':<16}{'median s':>10}{'min s':>9}{'max s':>9}")
     for name, ts in times.items():
         print(f"{name:<16}{med[name]:10.3f}{min(ts):9.3f}{max(ts):9.3f}")
-    print(f"(read_all, context only: every row and column of the six tables fetched into polars; "
-          f"evaluate/read_all = {med['evaluate'] / med['read_all']:.2f})")  # fmt: skip
+    print(
+        f"(read_all, context only: every row and column of the six tables fetched into polars; "
+        f"evaluate/read_all = {med['evaluate'] / med['read_all']:.2f})"
+    )
     print()
     if breakdown:
         print_phases(breakdown)

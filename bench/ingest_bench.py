@@ -255,8 +255,11 @@ def main_bench(args: argparse.Namespace) -> None:
             extra_note = ""
             if "account" in result:
                 extra_note = f", load_plan {result['account']['duration_ms'] / 1000:.2f}s"
-            print(f"  {tag:<16} {result['seconds']:8.2f}s  peak {result['ru_maxrss_mib']:8.1f} MiB"
-                  f"{extra_note}", flush=True)  # fmt: skip
+            print(
+                f"  {tag:<16} {result['seconds']:8.2f}s  peak {result['ru_maxrss_mib']:8.1f} MiB"
+                f"{extra_note}",
+                flush=True,
+            )
 
     partial = {"rows": args.rows, "xlsx_rows": args.xlsx_rows, "code": code, "results": results}
     (run_dir / "results.json").write_text(json.dumps(partial, indent=2, default=str))
@@ -306,11 +309,15 @@ def main_bench(args: argparse.Namespace) -> None:
     (run_dir / "results.json").write_text(json.dumps(summary, indent=2, default=str))
 
     print()
-    print(f"ingest benchmark: {args.rows:,} CSV rows, {args.xlsx_rows:,} XLSX rows, "
-          f"median of {args.repeat}, {os.cpu_count()} CPUs, code {code['*']}")  # fmt: skip
+    print(
+        f"ingest benchmark: {args.rows:,} CSV rows, {args.xlsx_rows:,} XLSX rows, "
+        f"median of {args.repeat}, {os.cpu_count()} CPUs, code {code['*']}"
+    )
     print(f"logs and results.json: {run_dir}")
-    print(f"{'name':<16}{'median s':>10}{'min s':>9}{'max s':>9}{'peak RSS MiB':>14}"
-          f"{'tree MiB':>10}{'load_plan s':>13}")  # fmt: skip
+    print(
+        f"{'name':<16}{'median s':>10}{'min s':>9}{'max s':>9}{'peak RSS MiB':>14}"
+        f"{'tree MiB':>10}{'load_plan s':>13}"
+    )
     for name, median, lo, hi, rss, tree, load in rows_table:
         load_text = f"{load:13.2f}" if load is not None else f"{'':>13}"
         print(f"{name:<16}{median:10.2f}{lo:9.2f}{hi:9.2f}{rss:14.1f}{tree:10.1f}{load_text}")
@@ -319,8 +326,10 @@ def main_bench(args: argparse.Namespace) -> None:
         print(f"{f'cold-{i + 1}':<16}{c['seconds']:10.2f}{status}")
     used = sorted({r["code"] for name in ("csv_project", "xlsx_project") for r in results[name]})
     if used != [code["*"]] or code_fingerprint()["*"] != code["*"]:
-        print(f"WARNING: project code changed during the run: {code['*']} at start, "
-              f"project measurements imported {', '.join(used)}")  # fmt: skip
+        print(
+            f"WARNING: project code changed during the run: {code['*']} at start, "
+            f"project measurements imported {', '.join(used)}"
+        )
     print()
     print(f"{'target':<14}{'value':>8}{'limit':>8}  result")
     for key, limit in TARGETS.items():

@@ -57,8 +57,11 @@ def inbox_seconds(work: Path) -> float:
     db, log = work / "svc" / "warehouse.duckdb", work / "serve.log"
     db.parent.mkdir(parents=True)
     env = {"POLICY_MONITOR_AS_OF": "2022-09-30", "PREFECT_API_URL": ""}
-    service = _start(["--db", str(db), "serve", "--port", str(free_port()),
-                      "--prefect-port", str(free_port())], env, log)  # fmt: skip
+    service = _start(
+        ["--db", str(db), "serve", "--port", str(free_port()), "--prefect-port", str(free_port())],
+        env,
+        log,
+    )
     try:
         _wait_for(log, "Your deployments are being served", service, 300)
         source = work / "demo" / "samples" / "special_bonds_2022-09-30.xlsx"

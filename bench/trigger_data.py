@@ -29,8 +29,12 @@ CPI_REGIONS = 3_000
 FUNDS = 100_000
 PAYMENTS = 200_000
 PROJECTS = 10_000
-GROUPS = {"urban_dibao": "城市低保", "rural_dibao": "农村低保", "tekun": "特困人员",
-          "orphan_dispersed": "散居孤儿"}  # fmt: skip
+GROUPS = {
+    "urban_dibao": "城市低保",
+    "rural_dibao": "农村低保",
+    "tekun": "特困人员",
+    "orphan_dispersed": "散居孤儿",
+}
 STANDARDS = {"urban_dibao": "城市低保标准", "rural_dibao": "农村低保标准"}
 DEPARTMENTS = ["财政局", "民政局", "教育局", "卫健委", "农业农村局", "人社局"]
 UNITS = ["发改局", "交通运输局", "住建局", "水利局"]

@@ -151,8 +151,12 @@ class Brief:
 
     def headlines(self) -> list[str]:
         """Return the summary sentences at the top of the brief (the same in PDF and Excel)."""
-        return [_subsidy_headline(self), _fund_headline(self), _bond_headline(self),
-                _escalation_headline(self)]  # fmt: skip
+        return [
+            _subsidy_headline(self),
+            _fund_headline(self),
+            _bond_headline(self),
+            _escalation_headline(self),
+        ]
 
 
 def pay_by_text(line: SubsidyLine) -> str:
@@ -198,8 +202,10 @@ def _bond_headline(brief: Brief) -> str:
         f"{LEVELS[lv][0]} {sum(c.level == lv for c in brief.bonds)}" for lv in BOND_LEVELS
     )
     target = max(c.target_rate for c in brief.bonds)
-    return (f"专项债券：{len(brief.bonds)} 个县市额度 {money(quota)}，已支出 {money(spent)}"
-            f"（{pct(rate)}，目标 {pct(target)}）；{levels}。")  # fmt: skip
+    return (
+        f"专项债券：{len(brief.bonds)} 个县市额度 {money(quota)}，已支出 {money(spent)}"
+        f"（{pct(rate)}，目标 {pct(target)}）；{levels}。"
+    )
 
 
 def _escalation_headline(brief: Brief) -> str:
@@ -252,11 +258,18 @@ def gather(con: duckdb.DuckDBPyConnection, month_first: date, region: str | None
     funds = reads.query_fund_levels_by_county(con, region).iter_rows(named=True)
     bonds = reads.query_bond_counties(con, region).iter_rows(named=True)
     escalations = [
-        Escalation(region_code=r["region_code"], region_name=names.get(r["region_code"], r["region_code"]),
-                   project=r["subject"].split("/", 1)[-1], kind=r["kind"], level=r["level"],
-                   step=r["escalation_step"], step_name=r["step_name"], step_on=r["step_on"])
+        Escalation(
+            region_code=r["region_code"],
+            region_name=names.get(r["region_code"], r["region_code"]),
+            project=r["subject"].split("/", 1)[-1],
+            kind=r["kind"],
+            level=r["level"],
+            step=r["escalation_step"],
+            step_name=r["step_name"],
+            step_on=r["step_on"],
+        )
         for r in reads.query_open_escalations(con, region).iter_rows(named=True)
-    ]  # fmt: skip
+    ]
     return Brief(
         region_code=region,
         region_name=names.get(region, region) if region else "全部地区",

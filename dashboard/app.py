@@ -32,8 +32,11 @@ def _nav(user) -> list:
         if page["relative_path"] not in STAFF_ONLY or user.may_act
     ]
     who = f"{user.name}（{ {'leader': '领导', 'staff': '财政干部', 'county': '县市', 'admin': '管理员'}[user.role] }）"
-    return [*links, dbc.NavItem(html.Span(who, className="navbar-text ms-3")),
-            dbc.NavItem(dbc.NavLink("退出", href="/logout", external_link=True, id="logout"))]  # fmt: skip
+    return [
+        *links,
+        dbc.NavItem(html.Span(who, className="navbar-text ms-3")),
+        dbc.NavItem(dbc.NavLink("退出", href="/logout", external_link=True, id="logout")),
+    ]
 
 
 def create_app(db: Path) -> dash.Dash:
@@ -48,18 +51,39 @@ def create_app(db: Path) -> dash.Dash:
         purge_sessions(con, stale)
         purge_attempts(con, stale)
     app = dash.Dash(
-        __name__, server=server, use_pages=True, pages_folder=str(PAGES_FOLDER),
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(PAGES_FOLDER),
         title="政策触发监测",  # Bootstrap's CSS is served from assets/ (no CDN here)
-        suppress_callback_exceptions=True, update_title=None,
-    )  # fmt: skip
-    app.layout = html.Div([
-        dcc.Location(id="url"),
-        dbc.Navbar(dbc.Container([dbc.NavbarBrand("政策触发监测", href="/"),
-                                  dbc.Nav(id="nav", className="ms-auto", navbar=True)], fluid=True),
-                   color="dark", dark=True, className="no-print"),
-        dbc.Container([html.Div(id="refreshed", className="refreshed text-muted small my-1"),
-                       dash.page_container], fluid=True, className="py-2"),
-    ])  # fmt: skip
+        suppress_callback_exceptions=True,
+        update_title=None,
+    )
+    app.layout = html.Div(
+        [
+            dcc.Location(id="url"),
+            dbc.Navbar(
+                dbc.Container(
+                    [
+                        dbc.NavbarBrand("政策触发监测", href="/"),
+                        dbc.Nav(id="nav", className="ms-auto", navbar=True),
+                    ],
+                    fluid=True,
+                ),
+                color="dark",
+                dark=True,
+                className="no-print",
+            ),
+            dbc.Container(
+                [
+                    html.Div(id="refreshed", className="refreshed text-muted small my-1"),
+                    dash.page_container,
+                ],
+                fluid=True,
+                className="py-2",
+            ),
+        ]
+    )
 
     @app.callback(
         Output("nav", "children"), Output("refreshed", "children"), Input("url", "pathname")

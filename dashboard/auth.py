@@ -97,8 +97,10 @@ OPEN_PATHS = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico")
 
 
 def _locked_text(until: datetime) -> str:
-    return (f"登录失败次数过多，已暂时锁定：请于 {until.astimezone(SHANGHAI):%H:%M}（北京时间）后再试，"
-            "或请管理员核实")  # fmt: skip
+    return (
+        f"登录失败次数过多，已暂时锁定：请于 {until.astimezone(SHANGHAI):%H:%M}（北京时间）后再试，"
+        "或请管理员核实"
+    )
 
 
 def _page(message: str, status: int) -> tuple[str, int]:
@@ -109,8 +111,11 @@ def _page(message: str, status: int) -> tuple[str, int]:
 def install(server: flask.Flask, db: Path, settings: DashboardSettings | None = None) -> None:
     """Add login, logout, server-side sessions and the sign-in requirement to the Flask server."""
     settings = settings or DashboardSettings()
-    policy = LockPolicy(settings.login_max_failures, timedelta(minutes=settings.login_window_minutes),
-                        timedelta(minutes=settings.login_lock_minutes))  # fmt: skip
+    policy = LockPolicy(
+        settings.login_max_failures,
+        timedelta(minutes=settings.login_window_minutes),
+        timedelta(minutes=settings.login_lock_minutes),
+    )
     server.config.update(
         SECRET_KEY=secret_key(db, settings),
         SESSION_COOKIE_HTTPONLY=True,
@@ -167,8 +172,11 @@ def install(server: flask.Flask, db: Path, settings: DashboardSettings | None = 
         if user is None:
             audit.record("login_failed", {}, actor=name)
             for new in locks:
-                audit.record("login_lock", {"lock": new.kind, "value": new.value, "until": new.until},
-                             actor=name)  # fmt: skip
+                audit.record(
+                    "login_lock",
+                    {"lock": new.kind, "value": new.value, "until": new.until},
+                    actor=name,
+                )
             return _page(_locked_text(locks[0].until) if locks else WRONG, 429 if locks else 401)
         flask.session.clear()
         flask.session["sid"] = token

@@ -9,18 +9,37 @@ from dashboard.format import LEVELS
 
 PAGE_SIZE = 50
 LOCALE = {
-    "noRowsToShow": "无数据", "page": "第", "of": "共", "to": "至", "more": "更多",
-    "pageSizeSelectorLabel": "每页", "firstPage": "首页", "lastPage": "末页",
-    "nextPage": "下一页", "previousPage": "上一页", "filterOoo": "筛选…", "contains": "包含",
-    "equals": "等于", "notEqual": "不等于", "blanks": "空白", "searchOoo": "搜索…",
-    "selectAll": "全选", "loadingOoo": "加载中…", "andCondition": "且", "orCondition": "或",
-}  # fmt: skip
+    "noRowsToShow": "无数据",
+    "page": "第",
+    "of": "共",
+    "to": "至",
+    "more": "更多",
+    "pageSizeSelectorLabel": "每页",
+    "firstPage": "首页",
+    "lastPage": "末页",
+    "nextPage": "下一页",
+    "previousPage": "上一页",
+    "filterOoo": "筛选…",
+    "contains": "包含",
+    "equals": "等于",
+    "notEqual": "不等于",
+    "blanks": "空白",
+    "searchOoo": "搜索…",
+    "selectAll": "全选",
+    "loadingOoo": "加载中…",
+    "andCondition": "且",
+    "orCondition": "或",
+}
 
 
 def header(title: str, subtitle: str = "") -> html.Div:
     """Return a page title with an optional line under it."""
-    return html.Div([html.H2(title, className="page-title"),
-                     html.P(subtitle, className="text-muted") if subtitle else None])  # fmt: skip
+    return html.Div(
+        [
+            html.H2(title, className="page-title"),
+            html.P(subtitle, className="text-muted") if subtitle else None,
+        ]
+    )
 
 
 def badge(level: str) -> dbc.Badge:
@@ -38,12 +57,17 @@ def message(text: str, kind: str = "warning") -> dbc.Alert:
 
 LEVEL_STYLE = {
     "styleConditions": [
-        {"condition": f"params.value == '{word}'",
-         "style": {"backgroundColor": colour, "color": "#fff" if level != "yellow_bell" else "#222",
-                   "fontWeight": "bold"}}
+        {
+            "condition": f"params.value == '{word}'",
+            "style": {
+                "backgroundColor": colour,
+                "color": "#fff" if level != "yellow_bell" else "#222",
+                "fontWeight": "bold",
+            },
+        }
         for level, (word, colour) in LEVELS.items()
     ]
-}  # fmt: skip
+}
 
 
 def grid(grid_id: str, frame: pl.DataFrame, columns: list[dict], height: int = 520) -> dag.AgGrid:
@@ -53,16 +77,27 @@ def grid(grid_id: str, frame: pl.DataFrame, columns: list[dict], height: int = 5
         rowData=frame.to_dicts(),
         columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
-        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
-                         "rowSelection": {"mode": "singleRow", "enableClickSelection": True,
-                                          "checkboxes": False},
-                         "localeText": LOCALE},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": PAGE_SIZE,
+            "rowSelection": {
+                "mode": "singleRow",
+                "enableClickSelection": True,
+                "checkboxes": False,
+            },
+            "localeText": LOCALE,
+        },
         style={"height": f"{height}px"},
         className="ag-theme-alpine",
-    )  # fmt: skip
+    )
 
 
 def export_button(button_id: str) -> html.Div:
     """Return an 'export to Excel' button with its download target."""
-    return html.Div([dbc.Button("导出 Excel", id=button_id, color="secondary", size="sm", className="me-2"),
-                     dcc.Download(id=f"{button_id}-download")], className="d-inline-block")  # fmt: skip
+    return html.Div(
+        [
+            dbc.Button("导出 Excel", id=button_id, color="secondary", size="sm", className="me-2"),
+            dcc.Download(id=f"{button_id}-download"),
+        ],
+        className="d-inline-block",
+    )

@@ -34,8 +34,9 @@ def install_headers(app: dash.Dash, settings: DashboardSettings) -> None:
     """Send the security headers with every response of `app`'s server."""
     server = app.server
     if settings.proxy_hops:
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops,
-                                   x_proto=settings.proxy_hops)  # fmt: skip
+        server.wsgi_app = ProxyFix(
+            server.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )
     policy: list[str] = []
 
     @server.after_request

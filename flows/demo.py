@@ -57,8 +57,11 @@ def demo_flow(folder: str, year: int = 2022, as_of: date | None = None) -> dict:
     summary = {}
     for day in month_ends(year, last):
         summary = evaluate_flow(db=str(db), as_of=day, cause="demo")
-    return {"files": len(accounts), "loaded": sum(a["status"] == "loaded" for a in accounts),
-            "evaluation": summary}  # fmt: skip
+    return {
+        "files": len(accounts),
+        "loaded": sum(a["status"] == "loaded" for a in accounts),
+        "evaluation": summary,
+    }
 
 
 def create_demo_users(db: Path) -> list[tuple[str, str, str]]:

@@ -57,8 +57,13 @@ class Channel(BaseModel):
     @classmethod
     def _rules_exist(cls, patterns: list[str] | None, info: ValidationInfo) -> list[str] | None:
         known = (info.context or {}).get("rule_ids")
-        unknown = [p for p in patterns or [] if known is not None and not p.startswith("system.")
-                   and not any(fnmatchcase(rule_id, p) for rule_id in known)]  # fmt: skip
+        unknown = [
+            p
+            for p in patterns or []
+            if known is not None
+            and not p.startswith("system.")
+            and not any(fnmatchcase(rule_id, p) for rule_id in known)
+        ]
         if unknown:
             raise ValueError(f"不匹配任何规则：{'、'.join(unknown)}")
         return patterns

@@ -63,8 +63,13 @@ def user_add(
     from appstate.users import add_user, hash_password
 
     hashed = hash_password(_password())
-    _change(Path(ctx.obj["db"]), "user_add", name,
-            lambda con: add_user(con, name, role, region, hashed), {"role": role, "region": region})  # fmt: skip
+    _change(
+        Path(ctx.obj["db"]),
+        "user_add",
+        name,
+        lambda con: add_user(con, name, role, region, hashed),
+        {"role": role, "region": region},
+    )
     typer.echo(f"已保存用户 {name}（{role}{'，' + region if region else ''}）")
 
 

@@ -9,14 +9,27 @@ import typer
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ACTIONS = {
-    "login_ok": "登录成功", "login_failed": "登录失败", "login_lock": "登录锁定",
-    "login_locked": "锁定期间拒绝登录", "logout": "退出", "session_timeout": "会话超时",
-    "upload": "上传文件", "upload_refused": "上传被拒", "export": "导出 Excel",
-    "user_add": "新增用户", "user_passwd": "修改密码", "user_disable": "停用用户",
-    "user_enable": "启用用户", "ack": "确认告警", "resolve": "关闭告警", "silence": "静默",
-    "ack_refused": "确认告警被拒", "resolve_refused": "关闭告警被拒", "silence_refused": "静默被拒",
+    "login_ok": "登录成功",
+    "login_failed": "登录失败",
+    "login_lock": "登录锁定",
+    "login_locked": "锁定期间拒绝登录",
+    "logout": "退出",
+    "session_timeout": "会话超时",
+    "upload": "上传文件",
+    "upload_refused": "上传被拒",
+    "export": "导出 Excel",
+    "user_add": "新增用户",
+    "user_passwd": "修改密码",
+    "user_disable": "停用用户",
+    "user_enable": "启用用户",
+    "ack": "确认告警",
+    "resolve": "关闭告警",
+    "silence": "静默",
+    "ack_refused": "确认告警被拒",
+    "resolve_refused": "关闭告警被拒",
+    "silence_refused": "静默被拒",
     "report": "生成简报",
-}  # fmt: skip
+}
 
 
 def _since(text: str | None) -> datetime | None:

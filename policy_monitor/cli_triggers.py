@@ -61,8 +61,10 @@ def evaluate(
     if as_json:
         echo_json([summary])
     else:
-        typer.echo(f"评估日期 {summary['as_of']}：{summary['rules']} 条规则，告警变化 {summary['events']} 次，"
-                   f"新升级 {summary['escalations']} 次")  # fmt: skip
+        typer.echo(
+            f"评估日期 {summary['as_of']}：{summary['rules']} 条规则，告警变化 {summary['events']} 次，"
+            f"新升级 {summary['escalations']} 次"
+        )
         for name, counts in summary["counts"].items():
             text = "，".join(
                 f"{LEVEL_WORDS.get(k) or SUBSIDY_WORDS.get(k, k)} {n}" for k, n in counts.items()
@@ -90,8 +92,10 @@ def subsidies(
     for r in rows:
         line = f"{r['region_code']} {r['period']} {SUBSIDY_WORDS[r['status']]}"
         if r["triggered"]:
-            line += (f"：{r['persons'] or 0} 人 × {r['per_person_yuan'] or '按标准'} 元 = {wan(r['total_yuan'])}，"
-                     f"{r['pay_by']} 前发放（{r['rule_version']}）")  # fmt: skip
+            line += (
+                f"：{r['persons'] or 0} 人 × {r['per_person_yuan'] or '按标准'} 元 = {wan(r['total_yuan'])}，"
+                f"{r['pay_by']} 前发放（{r['rule_version']}）"
+            )
         typer.echo(line)
         typer.echo(f"    {'；'.join(r['reasons'])}")
 
@@ -111,9 +115,11 @@ def warnings(
     if as_json:
         return echo_json(rows)
     for r in rows:
-        typer.echo(f"[{LEVEL_WORDS[r['level']]}] {r['region_name']} {r['fund_name']}（{r['fund_code']}）"
-                   f" 下达 {wan(r['received_yuan'])} 分配 {pct(r['allocation_rate'])} "
-                   f"支出 {pct(r['spending_rate'])} 时序 {pct(r['time_progress'])}")  # fmt: skip
+        typer.echo(
+            f"[{LEVEL_WORDS[r['level']]}] {r['region_name']} {r['fund_name']}（{r['fund_code']}）"
+            f" 下达 {wan(r['received_yuan'])} 分配 {pct(r['allocation_rate'])} "
+            f"支出 {pct(r['spending_rate'])} 时序 {pct(r['time_progress'])}"
+        )
         typer.echo(f"    {'；'.join(r['reasons'])}")
 
 
@@ -140,8 +146,10 @@ def bonds(
     for r in rows:
         name = r.get("project") or f"{r['projects']} 个项目合计"
         step = f" 〔{r['escalation_step']}〕" if r.get("escalation_step") else ""
-        typer.echo(f"[{LEVEL_WORDS[r['level']]}] {r['region_name']} {name}{step}：额度 {wan(r['quota_yuan'])}，"
-                   f"支出 {pct(r['spending_rate'])}；{r['reason']}")  # fmt: skip
+        typer.echo(
+            f"[{LEVEL_WORDS[r['level']]}] {r['region_name']} {name}{step}：额度 {wan(r['quota_yuan'])}，"
+            f"支出 {pct(r['spending_rate'])}；{r['reason']}"
+        )
 
 
 def alerts(
@@ -230,9 +238,16 @@ def silence(
     now = datetime.now(UTC)
     with connect(Path(ctx.obj["db"])) as con:
         try:
-            created = add_silence(con, author=by, reason=reason, expires_at=now + timedelta(hours=hours),
-                                  now=now, rule_id=rule, subject_prefix=subject,
-                                  region_prefix=region and (prefix(region) or None))  # fmt: skip
+            created = add_silence(
+                con,
+                author=by,
+                reason=reason,
+                expires_at=now + timedelta(hours=hours),
+                now=now,
+                rule_id=rule,
+                subject_prefix=subject,
+                region_prefix=region and (prefix(region) or None),
+            )
             publish(con, Path(ctx.obj["db"]))
         except AlertStateError as exc:
             typer.echo(str(exc), err=True)

@@ -13,9 +13,14 @@ from pathlib import Path
 from samples._common import COUNTY_NAMES, header_format, new_workbook, rng_for, title_format
 
 GROUPS = (
-    "城市低保", "农村低保", "特困供养人员", "集中供养孤儿",
-    "社会散居孤儿", "事实无人抚养儿童", "艾滋病病毒感染儿童",
-)  # fmt: skip
+    "城市低保",
+    "农村低保",
+    "特困供养人员",
+    "集中供养孤儿",
+    "社会散居孤儿",
+    "事实无人抚养儿童",
+    "艾滋病病毒感染儿童",
+)
 # Starting range per group (persons per county).
 BASE_RANGES = ((900, 3500), (3500, 8500), (40, 330), (1, 30), (5, 65), (12, 60), (0, 3))
 STANDARD_HEADER = (

@@ -41,9 +41,18 @@ FUND_TYPES = (
 SCENIC_FUNDS = (FUND_TYPES[2], FUND_TYPES[3])
 REGIONS = (*COUNTY_NAMES, SCENIC_AREA)
 HEADER = (
-    "序号", "地区", "资金名称", "资金编码", "主管部门", "上级下达金额",
-    "已分配金额", "分配率", "已支出金额", "支出进度", "下达日期",
-)  # fmt: skip
+    "序号",
+    "地区",
+    "资金名称",
+    "资金编码",
+    "主管部门",
+    "上级下达金额",
+    "已分配金额",
+    "分配率",
+    "已支出金额",
+    "支出进度",
+    "下达日期",
+)
 FIRST_SNAPSHOT_MONTH = 3
 # (mult, offset, cap): paid share = mult * time progress - offset, capped.
 PROFILES = {

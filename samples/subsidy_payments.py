@@ -95,10 +95,17 @@ def write_month(directory: Path, year: int, month: int, rows: list[tuple]) -> Pa
         sheet.write_row(
             2 + number,
             0,
-            [number, county, f"{year}年{month}月", group, f"{persons:,}", f"{amount:,.2f}",
-             paid_on.isoformat()],
+            [
+                number,
+                county,
+                f"{year}年{month}月",
+                group,
+                f"{persons:,}",
+                f"{amount:,.2f}",
+                paid_on.isoformat(),
+            ],
             cell,
-        )  # fmt: skip
+        )
     persons = sum(r[2] for r in rows)
     total = Decimal(persons * YUAN_PER_PERSON)
     sheet.write_row(

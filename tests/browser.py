@@ -26,9 +26,14 @@ USERS = (("lead", "leader", None), ("staff", "staff", None), ("burqin", "county"
 
 def build_warehouse(db: Path, samples: Path, as_of: date = date(2022, 9, 30)) -> Path:
     """Load a year of sample files, evaluate on `as_of`, and create one user per role."""
-    for pattern, kind in (("cpi_nbs_national_2022.csv", "cpi"), ("cpi_bulletin_altay_*.xlsx", "cpi"),
-                          ("beneficiaries_*.xlsx", "beneficiaries"), ("direct_funds_*", "funds"),
-                          ("payments_*", "payments"), ("special_bonds_*", "bonds")):  # fmt: skip
+    for pattern, kind in (
+        ("cpi_nbs_national_2022.csv", "cpi"),
+        ("cpi_bulletin_altay_*.xlsx", "cpi"),
+        ("beneficiaries_*.xlsx", "beneficiaries"),
+        ("direct_funds_*", "funds"),
+        ("payments_*", "payments"),
+        ("special_bonds_*", "bonds"),
+    ):
         for path in sorted(samples.glob(pattern)):
             load_file(db, kind, path)
     run_evaluation(db, as_of, load_rules(None))
@@ -51,8 +56,11 @@ def served(db: Path):
     env = os.environ | {"POLICY_MONITOR_SECRET_KEY": "browser-test-secret"}
     server = subprocess.Popen(
         [sys.executable, "-m", "policy_monitor", "--db", str(db), "dashboard", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

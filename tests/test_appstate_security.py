@@ -169,8 +169,10 @@ def test_a_state_file_from_before_keeps_its_users_and_gains_the_new_parts(tmp_pa
     db = tmp_path / "warehouse.duckdb"
     old = sqlite3.connect(state_path(db))
     old.executescript(OLD_SCHEMA)
-    old.execute("INSERT INTO users VALUES ('wang', 'staff', NULL, ?, '2025-01-01T00:00:00+00:00')",
-                (hash_password("correct horse"),))  # fmt: skip
+    old.execute(
+        "INSERT INTO users VALUES ('wang', 'staff', NULL, ?, '2025-01-01T00:00:00+00:00')",
+        (hash_password("correct horse"),),
+    )
     old.commit()
     old.close()
     with open_state(db) as con:

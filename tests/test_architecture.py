@@ -7,8 +7,15 @@ import pytest
 
 ROOT = Path(__file__).parent.parent
 PACKAGES = (
-    "flows", "warehouse", "triggers", "dashboard", "policy_monitor", "appstate", "brief", "samples",
-)  # fmt: skip
+    "flows",
+    "warehouse",
+    "triggers",
+    "dashboard",
+    "policy_monitor",
+    "appstate",
+    "brief",
+    "samples",
+)
 OURS = set(PACKAGES)
 # package → packages it must never import. The arrows: policy_monitor (CLI, Python API) → all;
 # flows → triggers, warehouse, appstate, samples; dashboard → warehouse, appstate, triggers' pure

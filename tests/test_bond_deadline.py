@@ -18,14 +18,29 @@ ALTAY = next(r for r in RULES if r.id == "altay-bonds-2022")  # 90 % by 31 Aug 2
 WAN = 1_000_000  # fen in 10,000 yuan
 
 
-def _project(name, spent, previous=None, as_of=date(2022, 6, 30), previous_as_of=date(2022, 5, 31),
-             arrived=None, region="654301", quota=100 * WAN) -> dict:  # fmt: skip
+def _project(
+    name,
+    spent,
+    previous=None,
+    as_of=date(2022, 6, 30),
+    previous_as_of=date(2022, 5, 31),
+    arrived=None,
+    region="654301",
+    quota=100 * WAN,
+) -> dict:
     return {
-        "as_of": as_of, "region_code": region, "region_name": "阿勒泰市", "project": name,
-        "project_unit": "住建局", "department": "住建局", "quota_fen": quota, "spent_fen": spent,
-        "funds_arrived_on": arrived, "previous_as_of": previous_as_of if previous is not None else None,
+        "as_of": as_of,
+        "region_code": region,
+        "region_name": "阿勒泰市",
+        "project": name,
+        "project_unit": "住建局",
+        "department": "住建局",
+        "quota_fen": quota,
+        "spent_fen": spent,
+        "funds_arrived_on": arrived,
+        "previous_as_of": previous_as_of if previous is not None else None,
         "previous_spent_fen": previous,
-    }  # fmt: skip
+    }
 
 
 def _grade(*projects, as_of=date(2022, 6, 30)) -> dict[str, dict]:
@@ -66,8 +81,12 @@ def test_exactly_ten_days_before_the_deadline_is_green():
 
 
 def test_deadline_passed_unmet_is_red():
-    row = _grade(_project("P", 85 * WAN, 80 * WAN, as_of=date(2022, 9, 30), previous_as_of=date(2022, 8, 31)),
-                 as_of=date(2022, 9, 30))["P"]  # fmt: skip
+    row = _grade(
+        _project(
+            "P", 85 * WAN, 80 * WAN, as_of=date(2022, 9, 30), previous_as_of=date(2022, 8, 31)
+        ),
+        as_of=date(2022, 9, 30),
+    )["P"]
     assert row["level"] == "red"
     assert row["reason"] == "截止日 2022-08-31 已过，支出进度 85.0% 未达目标"
 
@@ -110,10 +129,16 @@ def test_escalation_letters_are_filled_from_the_template():
     projects = pl.DataFrame(list(_grade(_project("污水处理项目", 50 * WAN, 40 * WAN)).values()))
     projects = projects.with_columns(subject=pl.lit("654301/污水处理项目"))
     steps = pl.DataFrame(
-        {"alert_id": [7], "rule_id": [ALTAY.id], "subject": ["654301/污水处理项目"],
-         "escalation_step": [1], "step_on": [date(2022, 6, 30)], "days_red": [0]},
+        {
+            "alert_id": [7],
+            "rule_id": [ALTAY.id],
+            "subject": ["654301/污水处理项目"],
+            "escalation_step": [1],
+            "step_on": [date(2022, 6, 30)],
+            "days_red": [0],
+        },
         schema_overrides={"escalation_step": pl.Int32},
-    )  # fmt: skip
+    )
     letter = render_documents(steps, projects, RULES).row(0, named=True)
     assert (letter["step_name"], letter["document"]) == ("告知", "工作提醒单")
     assert letter["text"] == (
@@ -140,8 +165,16 @@ rules:
 def _late(spent, as_of, region="654301", rules=RULES, previous_as_of=None) -> dict[str, list]:
     """Return, per rule id, the (level, reached, reason) of the project's rows on `as_of`."""
     previous_as_of = previous_as_of or as_of - timedelta(days=30)
-    frames = {"bonds": pl.LazyFrame([_project("P", spent, 80 * WAN, as_of=as_of, previous_as_of=previous_as_of,
-                                               region=region)], schema=INPUTS["bonds"])}  # fmt: skip
+    frames = {
+        "bonds": pl.LazyFrame(
+            [
+                _project(
+                    "P", spent, 80 * WAN, as_of=as_of, previous_as_of=previous_as_of, region=region
+                )
+            ],
+            schema=INPUTS["bonds"],
+        )
+    }
     found = {}
     for rule in rules:
         rows = evaluate_bond_projects(rule, rules, frames, as_of)
@@ -198,10 +231,21 @@ def test_the_kunming_district_project_is_reported_by_its_own_rule():
 
 def test_out_of_window_projects_are_left_out_of_the_county_totals():
     as_of = date(2023, 1, 31)
-    frames = {"bonds": pl.LazyFrame([_project("P", 85 * WAN, 80 * WAN, as_of=as_of, previous_as_of=date(2023, 1, 1)),
-                                     _project("Q", 85 * WAN, 80 * WAN, as_of=date(2022, 12, 31),
-                                              previous_as_of=date(2022, 11, 30))],
-                                    schema=INPUTS["bonds"])}  # fmt: skip
+    frames = {
+        "bonds": pl.LazyFrame(
+            [
+                _project("P", 85 * WAN, 80 * WAN, as_of=as_of, previous_as_of=date(2023, 1, 1)),
+                _project(
+                    "Q",
+                    85 * WAN,
+                    80 * WAN,
+                    as_of=date(2022, 12, 31),
+                    previous_as_of=date(2022, 11, 30),
+                ),
+            ],
+            schema=INPUTS["bonds"],
+        )
+    }
     projects = evaluate_bond_projects(ALTAY, RULES, frames, as_of)
     assert projects.select("project", "level").sort("project").rows() == [
         ("P", "out_of_window"),
@@ -213,9 +257,15 @@ def test_out_of_window_projects_are_left_out_of_the_county_totals():
 
 def test_only_an_unmet_out_of_window_project_holds_its_alert():
     as_of = date(2023, 1, 31)
-    frames = {"bonds": pl.LazyFrame([_project("P", 85 * WAN, 80 * WAN, as_of=as_of),
-                                     _project("Q", 90 * WAN, 80 * WAN, as_of=as_of)],
-                                    schema=INPUTS["bonds"])}  # fmt: skip
+    frames = {
+        "bonds": pl.LazyFrame(
+            [
+                _project("P", 85 * WAN, 80 * WAN, as_of=as_of),
+                _project("Q", 90 * WAN, 80 * WAN, as_of=as_of),
+            ],
+            schema=INPUTS["bonds"],
+        )
+    }
     found = {"bond_projects": evaluate_bond_projects(ALTAY, RULES, frames, as_of)}
     candidates = alert_candidates(found, as_of)
     assert candidates.select("rule_id", "subject", "level").rows() == [
@@ -230,19 +280,36 @@ def _held(status: str, candidate_level: str = HOLD, open_alert: bool = True):
 
     from triggers.lifecycle import ALERT_SCHEMA, CANDIDATE_SCHEMA, transition
 
-    alert = {"alert_id": 7, "rule_id": ALTAY.id, "subject": "654301/P", "kind": "bond_deadline",
-             "region_code": "654301", "level": "red", "status": status, "message": "截止日已过",
-             "opened_at": datetime(2022, 9, 1, tzinfo=UTC), "opened_as_of": date(2022, 9, 1),
-             "resolved_at": None, "red_since": date(2022, 9, 1), "escalation_step": 1,
-             "step_on": date(2022, 9, 1)}  # fmt: skip
-    candidate = {k: alert[k] for k in CANDIDATE_SCHEMA} | {"level": candidate_level,
-                                                           "message": "不在任何规则的考核期内"}  # fmt: skip
+    alert = {
+        "alert_id": 7,
+        "rule_id": ALTAY.id,
+        "subject": "654301/P",
+        "kind": "bond_deadline",
+        "region_code": "654301",
+        "level": "red",
+        "status": status,
+        "message": "截止日已过",
+        "opened_at": datetime(2022, 9, 1, tzinfo=UTC),
+        "opened_as_of": date(2022, 9, 1),
+        "resolved_at": None,
+        "red_since": date(2022, 9, 1),
+        "escalation_step": 1,
+        "step_on": date(2022, 9, 1),
+    }
+    candidate = {k: alert[k] for k in CANDIDATE_SCHEMA} | {
+        "level": candidate_level,
+        "message": "不在任何规则的考核期内",
+    }
     return transition(
         pl.DataFrame([alert] if open_alert else [], schema=ALERT_SCHEMA),
         pl.DataFrame([candidate], schema=CANDIDATE_SCHEMA),
-        evaluated_rules=[ALTAY.id], known_rules=[ALTAY.id], ladders={ALTAY.id: ALTAY.escalation},
-        as_of=date(2023, 1, 31), now=datetime(2023, 1, 31, 1, tzinfo=UTC), next_id=100,
-    )  # fmt: skip
+        evaluated_rules=[ALTAY.id],
+        known_rules=[ALTAY.id],
+        ladders={ALTAY.id: ALTAY.escalation},
+        as_of=date(2023, 1, 31),
+        now=datetime(2023, 1, 31, 1, tzinfo=UTC),
+        next_id=100,
+    )
 
 
 @pytest.mark.parametrize("status", ["firing", "acknowledged"])
@@ -262,11 +329,18 @@ def test_a_hold_opens_no_alert_and_a_red_finding_still_escalates():
 
 @pytest.mark.parametrize(("spent", "held"), [(81 * WAN, True), (90 * WAN, False)])
 def test_a_later_rules_red_grade_holds_the_earlier_rules_alert(spent, held):
-    rules = [r for r in parse_rule_texts(read_rule_texts(None) | {"next.yaml": NEXT_YEAR})
-             if r.kind == "bond_deadline"]  # fmt: skip
+    rules = [
+        r
+        for r in parse_rule_texts(read_rule_texts(None) | {"next.yaml": NEXT_YEAR})
+        if r.kind == "bond_deadline"
+    ]
     as_of = date(2023, 2, 1)
-    frames = {"bonds": pl.LazyFrame([_project("P", spent, 80 * WAN, as_of=as_of, previous_as_of=date(2023, 1, 1))],
-                                    schema=INPUTS["bonds"])}  # fmt: skip
+    frames = {
+        "bonds": pl.LazyFrame(
+            [_project("P", spent, 80 * WAN, as_of=as_of, previous_as_of=date(2023, 1, 1))],
+            schema=INPUTS["bonds"],
+        )
+    }
     found = {
         "bond_projects": pl.concat([evaluate_bond_projects(r, rules, frames, as_of) for r in rules])
     }

@@ -16,7 +16,18 @@ from warehouse.alerts import resolve
 from warehouse.connection import connect
 
 RULES = load_rules(None)
-HEADER = ["序号", "县市", "项目名称", "项目单位", "主管部门", "债券额度", "累计支出", "支出进度", "资金到位日期", "备注"]  # fmt: skip
+HEADER = [
+    "序号",
+    "县市",
+    "项目名称",
+    "项目单位",
+    "主管部门",
+    "债券额度",
+    "累计支出",
+    "支出进度",
+    "资金到位日期",
+    "备注",
+]
 
 
 def _ledger(folder: Path, as_of: date, spent: dict[str, int]) -> Path:
@@ -29,8 +40,22 @@ def _ledger(folder: Path, as_of: date, spent: dict[str, int]) -> Path:
     sheet.write_string(1, 7, f"截至{as_of.year}年{as_of.month}月{as_of.day}日")
     sheet.write_row(2, 0, HEADER)
     for i, (project, used) in enumerate(spent.items(), start=1):
-        sheet.write_row(2 + i, 0, [i, "阿勒泰市", project, "阿勒泰市住建局", "住建局", 1000, used,
-                                   f"{used / 10:.1f}%", "2022-04-20", ""])  # fmt: skip
+        sheet.write_row(
+            2 + i,
+            0,
+            [
+                i,
+                "阿勒泰市",
+                project,
+                "阿勒泰市住建局",
+                "住建局",
+                1000,
+                used,
+                f"{used / 10:.1f}%",
+                "2022-04-20",
+                "",
+            ],
+        )
     book.close()
     return path
 

@@ -16,11 +16,20 @@ NO_ADVANCE = RULE.model_copy(update={"advance_release_months": []})
 
 def _fund(released: date | None, as_of: date, paid: int = 600_000) -> dict:
     return {
-        "as_of": as_of, "region_code": "654301", "region_name": "阿勒泰市", "parent_code": "654300",
-        "fund_code": "F", "fund_name": "F", "department": "", "received_fen": 1_000_000,
-        "allocated_fen": 1_000_000, "paid_fen": paid, "release_date": released,
-        "own_funds_payments": 0, "own_funds_fen": 0,
-    }  # fmt: skip
+        "as_of": as_of,
+        "region_code": "654301",
+        "region_name": "阿勒泰市",
+        "parent_code": "654300",
+        "fund_code": "F",
+        "fund_name": "F",
+        "department": "",
+        "received_fen": 1_000_000,
+        "allocated_fen": 1_000_000,
+        "paid_fen": paid,
+        "release_date": released,
+        "own_funds_payments": 0,
+        "own_funds_fen": 0,
+    }
 
 
 def _recall(rule, fund: dict, as_of: date) -> dict | None:

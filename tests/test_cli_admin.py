@@ -80,8 +80,14 @@ def test_user_changes_are_audited_and_the_audit_command_filters_them(db):
     result = cli(db, "audit", "--json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
-    assert [r["action"] for r in rows] == ["user_add", "user_passwd", "user_disable", "user_enable",
-                                           "login_ok", "login_failed"]  # fmt: skip
+    assert [r["action"] for r in rows] == [
+        "user_add",
+        "user_passwd",
+        "user_disable",
+        "user_enable",
+        "login_ok",
+        "login_failed",
+    ]
     assert rows[0]["actor"] == rows[0]["source"] == cli_source()
     assert rows[0]["detail"] == {"user": "wang", "role": "county", "region": "654321"}
     by_wang = json.loads(cli(db, "audit", "--json", "--user", "wang").stdout)
@@ -122,12 +128,18 @@ def test_ack_silence_and_report_from_the_cli_are_audited(db, tmp_path):
     with open_state(db) as con:
         rows = audit.entries(con)
     assert [(r["action"], r["actor"]) for r in rows] == [
-        ("ack", "张三"), ("silence", "李四"), ("report", cli_source()),
-    ]  # fmt: skip
+        ("ack", "张三"),
+        ("silence", "李四"),
+        ("report", cli_source()),
+    ]
     assert rows[0]["detail"] == {"alert_id": alert_id, "note": "已安排"}
     assert rows[1]["detail"]["region_prefix"] == "654321"
-    assert rows[2]["detail"] == {"month": "2022-09", "region": "654300", "format": "xlsx",
-                                 "file": str(out)}  # fmt: skip
+    assert rows[2]["detail"] == {
+        "month": "2022-09",
+        "region": "654300",
+        "format": "xlsx",
+        "file": str(out),
+    }
     assert {r["source"] for r in rows} == {cli_source()}
 
 

@@ -188,8 +188,18 @@ def test_warnings_json_contract(db):
 
 def test_bonds_json_contract(db):
     rows = json_of(db, "bonds")
-    keys = {"project", "region_code", "quota_yuan", "spent_yuan", "spending_rate", "deadline",
-            "target_rate", "projected_date", "level", "escalation_step"}  # fmt: skip
+    keys = {
+        "project",
+        "region_code",
+        "quota_yuan",
+        "spent_yuan",
+        "spending_rate",
+        "deadline",
+        "target_rate",
+        "projected_date",
+        "level",
+        "escalation_step",
+    }
     assert rows and all(keys <= set(r) for r in rows)
     assert {r["level"] for r in rows} == {"red", "green"}
     for r in rows:
@@ -269,11 +279,23 @@ def test_alerts_ack_and_history(db):
         for e in shown["events"]
     ]
     assert events == [
-        {"from_status": None, "to_status": "firing", "from_level": None, "to_level": "red",
-         "actor": "system", "note": "新告警"},
-        {"from_status": "firing", "to_status": "acknowledged", "from_level": "red",
-         "to_level": "red", "actor": "张三", "note": "已安排"},
-    ]  # fmt: skip
+        {
+            "from_status": None,
+            "to_status": "firing",
+            "from_level": None,
+            "to_level": "red",
+            "actor": "system",
+            "note": "新告警",
+        },
+        {
+            "from_status": "firing",
+            "to_status": "acknowledged",
+            "from_level": "red",
+            "to_level": "red",
+            "actor": "张三",
+            "note": "已安排",
+        },
+    ]
     assert shown["events"][0]["as_of"] == AS_OF and shown["escalations"] == []
     # still open: acknowledged alerts stay in the default list
     assert alert_id in {a["id"] for a in json_of(db, "alerts")}
@@ -295,15 +317,32 @@ def test_alerts_of_a_county_and_bond_alert_history(db):
 
 
 def test_silence_needs_a_matcher(db):
-    result = invoke(db, "silence", "--by", "李四", "--reason", "测试", "--region", "654321",
-                    "--hours", "2", "--json")  # fmt: skip
+    result = invoke(
+        db,
+        "silence",
+        "--by",
+        "李四",
+        "--reason",
+        "测试",
+        "--region",
+        "654321",
+        "--hours",
+        "2",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     [created] = json.loads(result.stdout)
-    assert {k: created[k] for k in ("author", "reason", "rule_id", "subject_prefix",
-                                    "region_prefix", "active")} == {
-        "author": "李四", "reason": "测试", "rule_id": None, "subject_prefix": None,
-        "region_prefix": "654321", "active": True,
-    }  # fmt: skip
+    assert {
+        k: created[k]
+        for k in ("author", "reason", "rule_id", "subject_prefix", "region_prefix", "active")
+    } == {
+        "author": "李四",
+        "reason": "测试",
+        "rule_id": None,
+        "subject_prefix": None,
+        "region_prefix": "654321",
+        "active": True,
+    }
     assert isinstance(created["silence_id"], int) and created["silence_id"] >= 1
     lasts = datetime.fromisoformat(created["expires_at"]) - datetime.fromisoformat(
         created["created_at"]
@@ -379,13 +418,24 @@ def test_a_triggered_subsidy_alert_cites_the_condition_that_was_met(db):
 def test_a_cli_silence_on_a_prefecture_mutes_its_counties_notifications(db, tmp_path):
     copy = shutil.copy(db, tmp_path / "warehouse.duckdb")
     # 福海县 (654323): a county no other test silenced
-    first, second = [a for a in json_of(copy, "alerts", "--region", "654323")
-                     if a["status"] == "firing"][:2]  # fmt: skip
-    outbox = "SELECT n.status, n.silence_id FROM notifications n JOIN alert_events e USING (event_id) WHERE e.alert_id = ? AND e.actor = '张三'"  # fmt: skip
+    first, second = [
+        a for a in json_of(copy, "alerts", "--region", "654323") if a["status"] == "firing"
+    ][:2]
+    outbox = "SELECT n.status, n.silence_id FROM notifications n JOIN alert_events e USING (event_id) WHERE e.alert_id = ? AND e.actor = '张三'"
 
     def silence(region: str) -> dict:
-        [created] = json_of(copy, "silence", "--by", "李四", "--reason", "集中整改", "--region",
-                            region, "--hours", "2")  # fmt: skip
+        [created] = json_of(
+            copy,
+            "silence",
+            "--by",
+            "李四",
+            "--reason",
+            "集中整改",
+            "--region",
+            region,
+            "--hours",
+            "2",
+        )
         return created
 
     assert silence("654322")["region_prefix"] == "654322"  # another county: no effect on 654323
@@ -401,8 +451,13 @@ def test_region_options_are_normalised_at_the_boundary(db):
     assert json_of(db, "warnings", "--region", " 654300 ") == json_of(
         db, "warnings", "--region", "654300"
     )
-    for command in (["warnings"], ["subsidies"], ["bonds"], ["alerts"],
-                    ["silence", "--by", "李四", "--reason", "测试"]):  # fmt: skip
+    for command in (
+        ["warnings"],
+        ["subsidies"],
+        ["bonds"],
+        ["alerts"],
+        ["silence", "--by", "李四", "--reason", "测试"],
+    ):
         result = invoke(db, *command, "--region", "6543")
         assert result.exit_code == 2, command
         assert "地区代码应为 6 位数字" in result.output and "Traceback" not in result.output

@@ -26,16 +26,63 @@ def test_arrears_ledger_in_wan_yuan_loads_exact_yuan_and_skips_total_and_note(db
         "SELECT source_row, as_of, region_code, region_name, debtor, creditor, owed_yuan, disputed,"
         " plan_due_on, repaid_yuan, repaid_on, department FROM arrears_current ORDER BY source_row",
     ) == [
-        (5, date(2022, 6, 30), "654301", "阿勒泰市", "阿勒泰市住建局", "金山建筑工程有限公司",
-         Decimal("865000.00"), False, None, Decimal("865000.00"), date(2022, 5, 20), "住建局"),
-        (6, date(2022, 6, 30), "654322", "富蕴县", "富蕴县交通运输局", "可可托海路桥有限公司",
-         Decimal("3200000.00"), False, date(2022, 11, 30), Decimal("1200000.00"),
-         date(2022, 6, 15), "交通局"),
-        (7, date(2022, 6, 30), "654325", "青河县", "青河县教育局", "三道海子教育装备有限公司",
-         Decimal("452000.00"), True, None, Decimal("0.00"), None, "教育局"),
-        (8, date(2022, 6, 30), "654326", "吉木乃县", "吉木乃县卫健委", "萨吾尔医药有限公司",
-         Decimal("128000.00"), False, None, Decimal("0.00"), None, "卫健委"),
-    ]  # fmt: skip
+        (
+            5,
+            date(2022, 6, 30),
+            "654301",
+            "阿勒泰市",
+            "阿勒泰市住建局",
+            "金山建筑工程有限公司",
+            Decimal("865000.00"),
+            False,
+            None,
+            Decimal("865000.00"),
+            date(2022, 5, 20),
+            "住建局",
+        ),
+        (
+            6,
+            date(2022, 6, 30),
+            "654322",
+            "富蕴县",
+            "富蕴县交通运输局",
+            "可可托海路桥有限公司",
+            Decimal("3200000.00"),
+            False,
+            date(2022, 11, 30),
+            Decimal("1200000.00"),
+            date(2022, 6, 15),
+            "交通局",
+        ),
+        (
+            7,
+            date(2022, 6, 30),
+            "654325",
+            "青河县",
+            "青河县教育局",
+            "三道海子教育装备有限公司",
+            Decimal("452000.00"),
+            True,
+            None,
+            Decimal("0.00"),
+            None,
+            "教育局",
+        ),
+        (
+            8,
+            date(2022, 6, 30),
+            "654326",
+            "吉木乃县",
+            "吉木乃县卫健委",
+            "萨吾尔医药有限公司",
+            Decimal("128000.00"),
+            False,
+            None,
+            Decimal("0.00"),
+            None,
+            "卫健委",
+        ),
+    ]
     # the file's own 合计 row: 464.50 万元 owed, 206.50 万元 repaid
     assert count(db, "SELECT sum(owed_yuan) FROM arrears_snapshots") == Decimal("4645000.00")
     assert count(db, "SELECT sum(repaid_yuan) FROM arrears_snapshots") == Decimal("2065000.00")
@@ -126,11 +173,23 @@ def test_measures_split_units_and_read_cadence_and_time_of_day(db, fixture_path)
         "SELECT measure_no, title, lead_units, responsible_units, report_cadence, report_by "
         "FROM measures_current ORDER BY source_row LIMIT 2",
     ) == [
-        ("1", "促进市场主体复工复市", ["自治州工信局", "市场监督管理局"],
-         ["自治州卫健委", "各县（市）人民政府"], "daily", time(17, 0)),
-        ("3", "减免市场主体房屋租金", ["自治州财政局"],
-         ["自治州发展改革委", "交通运输局", "各县（市）人民政府"], "daily", time(17, 0)),
-    ]  # fmt: skip
+        (
+            "1",
+            "促进市场主体复工复市",
+            ["自治州工信局", "市场监督管理局"],
+            ["自治州卫健委", "各县（市）人民政府"],
+            "daily",
+            time(17, 0),
+        ),
+        (
+            "3",
+            "减免市场主体房屋租金",
+            ["自治州财政局"],
+            ["自治州发展改革委", "交通运输局", "各县（市）人民政府"],
+            "daily",
+            time(17, 0),
+        ),
+    ]
     assert count(db, "SELECT count(*) FROM measures_current WHERE report_by = '17:00'") == 4
 
 
@@ -171,13 +230,34 @@ def test_daily_reports_keep_the_submission_time_to_the_minute(db, fixture_path):
         "SELECT unit, report_date, submitted_at, measure_no, progress, problems, next_steps "
         "FROM daily_reports_current ORDER BY source_row",
     ) == [
-        ("自治州财政局", date(2022, 8, 26), datetime(2022, 8, 26, 16, 42), "3",
-         "已减免国有房屋租金 37 户", "部分承租户材料不全", "8月29日前完成复核"),
-        ("自治州财政局", date(2022, 8, 26), datetime(2022, 8, 26, 16, 42), "5",
-         "担保费率已降至 1%", "无", "继续跟踪"),
-        ("自治州工信局", date(2022, 8, 26), datetime(2022, 8, 26, 17, 25), "1",
-         "复工复市企业 412 户", "物流不畅", "协调运输通道"),
-    ]  # fmt: skip
+        (
+            "自治州财政局",
+            date(2022, 8, 26),
+            datetime(2022, 8, 26, 16, 42),
+            "3",
+            "已减免国有房屋租金 37 户",
+            "部分承租户材料不全",
+            "8月29日前完成复核",
+        ),
+        (
+            "自治州财政局",
+            date(2022, 8, 26),
+            datetime(2022, 8, 26, 16, 42),
+            "5",
+            "担保费率已降至 1%",
+            "无",
+            "继续跟踪",
+        ),
+        (
+            "自治州工信局",
+            date(2022, 8, 26),
+            datetime(2022, 8, 26, 17, 25),
+            "1",
+            "复工复市企业 412 户",
+            "物流不畅",
+            "协调运输通道",
+        ),
+    ]
 
 
 def test_daily_reports_at_1659_and_1701_differ_and_bad_rows_are_quarantined(db, tmp_path):

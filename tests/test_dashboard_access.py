@@ -26,14 +26,20 @@ AS_OF = date(2022, 9, 30)
 @pytest.fixture(scope="module")
 def warehouse(samples, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("access") / "warehouse.duckdb"
-    for pattern, kind in (("direct_funds_*", "funds"), ("special_bonds_*", "bonds"),
-                          ("payments_2022-0[3-9].csv", "payments")):  # fmt: skip
+    for pattern, kind in (
+        ("direct_funds_*", "funds"),
+        ("special_bonds_*", "bonds"),
+        ("payments_2022-0[3-9].csv", "payments"),
+    ):
         for path in sorted(samples.glob(pattern)):
             load_file(db, kind, path)
     run_evaluation(db, AS_OF, load_rules(None))
     with open_state(db) as con:
-        for name, role, region in (("lead", "leader", None), ("staff", "staff", None),
-                                   ("burqin", "county", "654321")):  # fmt: skip
+        for name, role, region in (
+            ("lead", "leader", None),
+            ("staff", "staff", None),
+            ("burqin", "county", "654321"),
+        ):
             add_user(con, name, role, region, hash_password("correct horse"))
     return db
 
@@ -98,28 +104,63 @@ def test_users_are_stored_with_a_strong_hash(warehouse):
 def test_user_add_reads_the_password_from_standard_input(tmp_path):
     db = tmp_path / "w.duckdb"
     run = subprocess.run(
-        [sys.executable, "-m", "policy_monitor", "--db", str(db), "user", "add", "wang",
-         "--role", "county", "--region", "654322"],
-        input="a long password\n", capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "policy_monitor",
+            "--db",
+            str(db),
+            "user",
+            "add",
+            "wang",
+            "--role",
+            "county",
+            "--region",
+            "654322",
+        ],
+        input="a long password\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     with open_state(db) as con:
         row = find_user(con, "wang")
     assert (row["role"], row["region_code"]) == ("county", "654322")
     no_region = subprocess.run(
-        [sys.executable, "-m", "policy_monitor", "--db", str(db), "user", "add", "li", "--role", "county"],
-        input="a long password\n", capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "policy_monitor",
+            "--db",
+            str(db),
+            "user",
+            "add",
+            "li",
+            "--role",
+            "county",
+        ],
+        input="a long password\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert no_region.returncode == 2 and "--region" in no_region.stderr
 
 
 @contextmanager
 def _writer_process(db: Path):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-         "print('ready', flush=True); time.sleep(60)", str(db)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         yield
@@ -145,8 +186,15 @@ def test_an_acknowledgment_during_a_load_is_kept_and_applied_afterwards(warehous
     run_evaluation(warehouse, AS_OF, load_rules(None))  # the next writer applies it
     with open_state(warehouse) as state:
         assert pending_actions(state) == []
-    assert count(warehouse, "SELECT count(*) FROM alert_events WHERE alert_id = ? AND actor = 'staff' "
-                            "AND to_status = 'acknowledged' AND note = '正在处理'", alert_id) == 1  # fmt: skip
+    assert (
+        count(
+            warehouse,
+            "SELECT count(*) FROM alert_events WHERE alert_id = ? AND actor = 'staff' "
+            "AND to_status = 'acknowledged' AND note = '正在处理'",
+            alert_id,
+        )
+        == 1
+    )
     cur = read_connection(warehouse)
     row = reads.query_alerts(cur, None, open_only=False).filter(pl.col("alert_id") == alert_id)
     cur.close()

@@ -29,8 +29,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
-                                  accept_downloads=True)  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True
+    )
     page = context.new_page()
     yield page
     context.close()

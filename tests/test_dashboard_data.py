@@ -90,10 +90,17 @@ def test_the_account_shows_once_the_file_is_processed(app, page, db):
     with signed_in(app, "admin"):
         stored = upload(page, CSV)[0]
         account = Account(
-            file=stored, kind="funds", sha256="x", status="partial", rows_read=12,
-            rows_loaded=3, rows_quarantined=7, rows_skipped=2, errors_total=7,
+            file=stored,
+            kind="funds",
+            sha256="x",
+            status="partial",
+            rows_read=12,
+            rows_loaded=3,
+            rows_quarantined=7,
+            rows_skipped=2,
+            errors_total=7,
             errors=[{"row": 5, "column": "地区", "message": "未知地区「火星县」"}],
-        )  # fmt: skip
+        )
         inbox.write_account(folder, stored, account.to_dict())
         status, poll_disabled = page.poll_status(2, stored)
     assert poll_disabled
@@ -108,9 +115,15 @@ def test_a_rejected_file_shows_why(app, page, db):
     with signed_in(app):
         stored = upload(page, b"\x00garbage", "x.csv", "funds")[0]
         message = "不是表格文件：含有二进制内容"
-        rejected = Account(file=stored, kind="funds", sha256="x", status="rejected",
-                           message=message, errors=[{"row": None, "column": None, "message": message}],
-                           errors_total=1)  # fmt: skip
+        rejected = Account(
+            file=stored,
+            kind="funds",
+            sha256="x",
+            status="rejected",
+            message=message,
+            errors=[{"row": None, "column": None, "message": message}],
+            errors_total=1,
+        )
         inbox.write_account(folder, stored, rejected.to_dict())
         shown = text(page.poll_status(3, stored)[0])
     assert shown.startswith(f"拒收：{stored}") and shown.count(message) == 1 and "读取" not in shown
@@ -144,8 +157,11 @@ def test_the_grids_show_the_ingest_log_and_quarantined_rows(app, db, tmp_path):
         "部分导入",
     )
     assert (row["rows_read"], row["rows_loaded"], row["rows_quarantined"], row["rows_skipped"]) == (
-        12, 3, 7, 2,
-    )  # fmt: skip
+        12,
+        3,
+        7,
+        2,
+    )
     assert len(row["finished_at"]) == len("2024-01-01 12:00:00")
     quarantined = find(layout, "data-quarantine").rowData
     assert len(quarantined) == 7 and {q["file_name"] for q in quarantined} == {"funds.csv"}

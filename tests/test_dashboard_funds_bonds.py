@@ -37,8 +37,11 @@ def warehouse(samples, tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("funds_bonds") / "warehouse.duckdb"
     with connect(db):
         pass
-    for kind, pattern in (("funds", "direct_funds_*"), ("payments", "payments_*"),
-                          ("bonds", "special_bonds_*")):  # fmt: skip
+    for kind, pattern in (
+        ("funds", "direct_funds_*"),
+        ("payments", "payments_*"),
+        ("bonds", "special_bonds_*"),
+    ):
         for path in sorted(samples.glob(pattern)):
             if path.stem.rsplit("_", 1)[-1] <= AS_OF.isoformat():
                 load_file(db, kind, path)
@@ -129,8 +132,21 @@ def test_fund_grid_rows_are_the_scoped_query_rows_red_first(app, funds, warehous
     assert [r["level_word"] for r in rows] == [WORDS[lv] for lv in expected["level"]]
     assert [RANK.index(r["level"]) for r in rows] == sorted(RANK.index(r["level"]) for r in rows)
     headers = [c["headerName"] for c in grid.columnDefs]
-    assert headers == ["地区", "资金名称", "资金编码", "主管部门", "上级下达(万元)", "已分配(万元)",
-                       "已支出(万元)", "分配率", "支出进度", "时序进度", "分配期限", "等级", "原因"]  # fmt: skip
+    assert headers == [
+        "地区",
+        "资金名称",
+        "资金编码",
+        "主管部门",
+        "上级下达(万元)",
+        "已分配(万元)",
+        "已支出(万元)",
+        "分配率",
+        "支出进度",
+        "时序进度",
+        "分配期限",
+        "等级",
+        "原因",
+    ]
     level_column = next(c for c in grid.columnDefs if c["headerName"] == "等级")
     assert level_column["field"] == "level_word" and "styleConditions" in level_column["cellStyle"]
     assert grid.dashGridOptions["pagination"] is True
@@ -253,8 +269,20 @@ def test_bond_page_shows_counties_and_project_rows(app, bonds, warehouse):
     assert any(r["escalation_step"] for r in rows)
     assert rows[0]["quota_wan"] == round(float(expected["quota_yuan"][0]) / 10_000, 2)
     headers = [c["headerName"] for c in grid.columnDefs]
-    assert headers == ["县市", "项目名称", "项目单位", "主管部门", "债券额度(万元)", "累计支出(万元)",
-                       "支出进度", "截止日期", "预计达标日期", "等级", "督办步骤", "说明"]  # fmt: skip
+    assert headers == [
+        "县市",
+        "项目名称",
+        "项目单位",
+        "主管部门",
+        "债券额度(万元)",
+        "累计支出(万元)",
+        "支出进度",
+        "截止日期",
+        "预计达标日期",
+        "等级",
+        "督办步骤",
+        "说明",
+    ]
 
 
 def test_bond_filters_narrow_the_rows(app, bonds, warehouse):
@@ -358,9 +386,15 @@ def test_a_page_load_runs_each_query_once_even_when_filtered(app, funds, bonds, 
     with signed_in(app, LEADER):
         funds.layout(region=COUNTY, level="red")
         bonds.layout(level="green")
-    assert calls == ["query_regions", "query_departments", "query_fund_warnings",
-                     "query_bond_counties", "query_regions", "query_departments",
-                     "query_bond_projects"]  # fmt: skip
+    assert calls == [
+        "query_regions",
+        "query_departments",
+        "query_fund_warnings",
+        "query_bond_counties",
+        "query_regions",
+        "query_departments",
+        "query_bond_projects",
+    ]
 
 
 def test_bond_region_filter_offers_only_counties_with_projects(app, bonds, warehouse):
@@ -375,22 +409,30 @@ def test_bond_region_filter_offers_only_counties_with_projects(app, bonds, wareh
 def test_shared_columns_pin_format_and_name_the_exports():
     from dashboard import columns
 
-    spec = {"region_name": ("地区", "text", 110), "paid_wan": ("已支出(万元)", "money", 110),
-            "spending_pct": ("支出进度", "pct", 90), "reasons": ("原因", "reason", 220)}  # fmt: skip
+    spec = {
+        "region_name": ("地区", "text", 110),
+        "paid_wan": ("已支出(万元)", "money", 110),
+        "spending_pct": ("支出进度", "pct", 90),
+        "reasons": ("原因", "reason", 220),
+    }
     defs = {c["field"]: c for c in columns.column_defs(spec, ("region_name",))}
     assert defs["region_name"]["pinned"] == "left" and "pinned" not in defs["paid_wan"]
     assert defs["region_name"]["tooltipField"] == "region_name"
     assert "tooltipField" not in defs["paid_wan"] and defs["paid_wan"]["type"] == "rightAligned"
     assert defs["reasons"]["minWidth"] == 220 and "width" not in defs["reasons"]
     assert columns.excel_headers(spec, {"region_code": "地区编码"}) == {
-        "region_code": "地区编码", "region_name": "地区", "paid_wan": "已支出(万元)",
-        "spending_pct": "支出进度(%)", "reasons": "原因",
-    }  # fmt: skip
+        "region_code": "地区编码",
+        "region_name": "地区",
+        "paid_wan": "已支出(万元)",
+        "spending_pct": "支出进度(%)",
+        "reasons": "原因",
+    }
     assert columns.export_name("表", datetime(2022, 10, 8, 23, 59)) == "表_20221008.xlsx"
     frame = pl.DataFrame({"code": ["2", "1", "1", None], "name": ["乙", "甲", "甲", "无"]})
     assert columns.options(frame, "code", "name") == [
-        {"value": "1", "label": "甲"}, {"value": "2", "label": "乙"}
-    ]  # fmt: skip
+        {"value": "1", "label": "甲"},
+        {"value": "2", "label": "乙"},
+    ]
     table = columns.findings_grid("g", pl.DataFrame({"region_name": ["甲"]}), spec)
     assert table.dashGridOptions["tooltipShowMode"] == "whenTruncated"
     assert table.dashGridOptions["pagination"] is True
@@ -403,8 +445,9 @@ def test_history_figure_has_chinese_months_and_optional_target_and_deadline():
     plain = figures.history(snapshots, {"rate": "支出进度"}, "t")
     assert plain.layout.xaxis.tickformat == "%Y年%-m月" and plain.layout.xaxis.dtick == "M1"
     assert plain.layout.xaxis.hoverformat == "%Y年%-m月%-d日" and plain.layout.shapes == ()
-    marked = figures.history(snapshots, {"rate": "支出进度"}, "t", target=0.9,
-                             deadline=date(2022, 12, 31))  # fmt: skip
+    marked = figures.history(
+        snapshots, {"rate": "支出进度"}, "t", target=0.9, deadline=date(2022, 12, 31)
+    )
     target, deadline = marked.layout.shapes
     assert (target.y0, target.y1, target.line.dash) == (90, 90, "dash")
     assert deadline.x0 == date(2022, 12, 31) and deadline.line.dash == "dot"

@@ -107,12 +107,23 @@ def test_monthly_table_rows_are_the_findings_of_the_jurisdiction(signed_in, ware
     assert [r["per_person_yuan"] for r in rows] == findings["per_person_yuan"].to_list()
     july, august = rows[6], rows[7]
     assert july | {"reasons": None} == {
-        "month": "2022年7月", "status": "已触发", "cpi": "3.5%", "food": "6.0%",
-        "condition": "CPI ≥ 3.5% 或 食品 ≥ 6.0%", "source": "阿勒泰地区（654300）",
-        "rule_version": "altay-2022", "published": "2022年8月25日（估算）", "pay_by": "2022年8月31日",
-        "days_left": -30, "per_person_yuan": 20, "persons": 53927, "total_wan": 107.85, "reasons": None,
-        "payment": "逾期未发放（已发放 0.00 万元）", "revised": None,  # no 发放台账 loaded here
-    }  # fmt: skip
+        "month": "2022年7月",
+        "status": "已触发",
+        "cpi": "3.5%",
+        "food": "6.0%",
+        "condition": "CPI ≥ 3.5% 或 食品 ≥ 6.0%",
+        "source": "阿勒泰地区（654300）",
+        "rule_version": "altay-2022",
+        "published": "2022年8月25日（估算）",
+        "pay_by": "2022年8月31日",
+        "days_left": -30,
+        "per_person_yuan": 20,
+        "persons": 53927,
+        "total_wan": 107.85,
+        "reasons": None,
+        "payment": "逾期未发放（已发放 0.00 万元）",
+        "revised": None,  # no 发放台账 loaded here
+    }
     assert july["persons"] * 20 == 1_078_540
     assert august["condition"] == "CPI ≥ 3.0% 或 食品 ≥ 6.0%"  # the 2022 temporary threshold
     assert {r["status"] for r in rows[:6]} == {"未触发"}
@@ -155,10 +166,17 @@ def test_chart_draws_both_series_thresholds_and_shaded_triggered_months(signed_i
 
 
 def test_series_used_borrows_the_region_the_findings_used(app):
-    series = pl.DataFrame({"region_code": ["654300", "654300"], "period": [date(2022, 7, 1)] * 2,
-                           "indicator": ["cpi", "food"], "value_pct": [3.5, 6.0]})  # fmt: skip
-    findings = pl.DataFrame({"period": [date(2022, 7, 1)], "cpi_region": ["654300"],
-                             "food_region": ["654300"]})  # fmt: skip
+    series = pl.DataFrame(
+        {
+            "region_code": ["654300", "654300"],
+            "period": [date(2022, 7, 1)] * 2,
+            "indicator": ["cpi", "food"],
+            "value_pct": [3.5, 6.0],
+        }
+    )
+    findings = pl.DataFrame(
+        {"period": [date(2022, 7, 1)], "cpi_region": ["654300"], "food_region": ["654300"]}
+    )
     used = _page("/prices").series_used(series, findings, "654321")
     assert used["region_code"].to_list() == ["654321", "654321"]
     assert used["value_pct"].to_list() == [3.5, 6.0]
@@ -183,8 +201,10 @@ def test_staff_acknowledges_the_selected_alert(signed_in, warehouse):
     assert said.color == "success" and f"告警 {row['alert_id']} 已确认" in said.children
     alert = _status(warehouse, row["alert_id"])
     assert (alert["status"], alert["acknowledged_by"], alert["ack_note"]) == (
-        "acknowledged", "s1", "已通知阿勒泰市财政局",
-    )  # fmt: skip
+        "acknowledged",
+        "s1",
+        "已通知阿勒泰市财政局",
+    )
     assert (alert["events"][-1]["actor"], alert["events"][-1]["to_status"]) == (
         "s1",
         "acknowledged",
@@ -215,8 +235,10 @@ def test_staff_closes_and_silences(signed_in, warehouse):
     with connect(warehouse, read_only=True) as con:
         silence = query_silences(con, date(2022, 1, 1), active_only=False)[0]
     assert (silence["region_prefix"], silence["author"], silence["reason"]) == (
-        "6543", "s1", "集中整改期间",
-    )  # fmt: skip
+        "6543",
+        "s1",
+        "集中整改期间",
+    )
 
 
 @pytest.mark.parametrize(
@@ -229,8 +251,11 @@ def test_read_only_roles_see_no_controls_and_are_refused(signed_in, warehouse, n
         r for r in alerts.alerts_grid_rows(False, None) if r["region"].endswith("（654321）")
     )
     assert _status(warehouse, row["alert_id"])["status"] == "firing"
-    for said in (alerts.ack_message(1, [row], "试图确认"), alerts.resolve_message(1, [row], None),
-                 alerts.silence_message(1, "region", "654321", 24, "试图静默")):  # fmt: skip
+    for said in (
+        alerts.ack_message(1, [row], "试图确认"),
+        alerts.resolve_message(1, [row], None),
+        alerts.silence_message(1, "region", "654321", 24, "试图静默"),
+    ):
         assert said.color == "danger" and "只能查看" in said.children
     assert _status(warehouse, row["alert_id"])["status"] == "firing"
 
@@ -248,16 +273,28 @@ def test_alerts_export_to_excel(signed_in):
     _, alerts = signed_in("c", "county", "654321")
     download = alerts.alerts_export_download(1, True)
     sheet = pl.read_excel(io.BytesIO(base64.b64decode(download["content"])))
-    assert sheet.columns == ["编号", "类型", "地区", "等级", "状态", "督办步骤", "内容", "发生时间",
-                             "确认人", "备注"]  # fmt: skip
+    assert sheet.columns == [
+        "编号",
+        "类型",
+        "地区",
+        "等级",
+        "状态",
+        "督办步骤",
+        "内容",
+        "发生时间",
+        "确认人",
+        "备注",
+    ]
     assert set(sheet["地区"]) == {"布尔津县（654321）"} and set(sheet["等级"]) <= {"红灯", "黄灯"}
 
 
 def test_region_inputs_are_normalised_at_the_boundary(signed_in):
     prices, alerts = signed_in("s1", "staff")
     assert alerts.silence_payload("region", " 654300 ", 24, "原因") == {
-        "reason": "原因", "hours": 24.0, "region_prefix": "6543",
-    }  # fmt: skip
+        "reason": "原因",
+        "hours": 24.0,
+        "region_prefix": "6543",
+    }
     assert alerts.silence_payload("region", "654321", 24, "原因")["region_prefix"] == "654321"
     refused = alerts.silence_payload("region", "6543", 24, "原因")
     assert "地区代码应为 6 位数字" in refused and "'6543'" in refused
@@ -283,14 +320,25 @@ def test_the_alerts_grid_labels_every_finding_kind_level_and_status(signed_in):
 
     _, alerts = signed_in("s1", "staff")
     n = len(FINDING_KINDS)
-    frame = pl.DataFrame({
-        "alert_id": range(1, n + 1), "kind": list(FINDING_KINDS), "region_code": ["654301"] * n,
-        "level": (["red", "yellow"] * n)[:n], "status": (["firing", "acknowledged", "resolved"] * n)[:n],
-        "escalation_step": [None] * n, "message": ["内容"] * n,
-        "opened_at": [datetime(2022, 9, 30, 1, tzinfo=UTC)] * n,
-        "acknowledged_by": [None] * n, "ack_note": [None] * n,
-    }, schema_overrides={"escalation_step": pl.String, "acknowledged_by": pl.String,
-                         "ack_note": pl.String})  # fmt: skip
+    frame = pl.DataFrame(
+        {
+            "alert_id": range(1, n + 1),
+            "kind": list(FINDING_KINDS),
+            "region_code": ["654301"] * n,
+            "level": (["red", "yellow"] * n)[:n],
+            "status": (["firing", "acknowledged", "resolved"] * n)[:n],
+            "escalation_step": [None] * n,
+            "message": ["内容"] * n,
+            "opened_at": [datetime(2022, 9, 30, 1, tzinfo=UTC)] * n,
+            "acknowledged_by": [None] * n,
+            "ack_note": [None] * n,
+        },
+        schema_overrides={
+            "escalation_step": pl.String,
+            "acknowledged_by": pl.String,
+            "ack_note": pl.String,
+        },
+    )
     table = alerts.alert_table(frame)
     assert table["kind"].to_list() == ["物价联动", "直达资金", "专项债券", "结转结余", "系统运行"]
     assert table["level"].to_list()[:2] == ["红灯", "黄灯"]

@@ -69,8 +69,10 @@ def test_five_wrong_passwords_lock_the_name_even_for_the_right_password(client, 
     with open_state(db) as con:
         lock = audit.entries(con, actor="lead")[5]
     assert (lock["source"], lock["detail"]["lock"], lock["detail"]["value"]) == (
-        "127.0.0.1", "user", "lead",
-    )  # fmt: skip
+        "127.0.0.1",
+        "user",
+        "lead",
+    )
 
 
 def test_the_lock_threshold_is_a_setting(db, monkeypatch):
@@ -240,8 +242,9 @@ def hostile(tmp_path_factory):
     db = folder / "warehouse.duckdb"
     with connect(db):
         pass
-    ledger = _hostile_ledger(FIXTURES / "special_bonds_2022-06-30.xlsx",
-                             folder / "special_bonds_2022-06-30.xlsx")  # fmt: skip
+    ledger = _hostile_ledger(
+        FIXTURES / "special_bonds_2022-06-30.xlsx", folder / "special_bonds_2022-06-30.xlsx"
+    )
     assert load_file(db, "bonds", ledger).rows_loaded > 0
     load_file(db, "funds", FIXTURES / "direct_funds_2022-06-30.xlsx")
     run_evaluation(db, date(2022, 9, 30), load_rules(None))
@@ -312,8 +315,9 @@ def test_alert_actions_and_uploads_in_the_dashboard_are_audited(hostile, monkeyp
     with open_state(hostile) as con:
         rows = [r for r in audit.entries(con) if r["action"] in ("ack", "ack_refused", "upload")]
     assert [(r["action"], r["actor"], r["source"]) for r in rows] == [
-        ("ack", "staff", "10.1.2.4"), ("upload", "staff", "10.1.2.4"),
+        ("ack", "staff", "10.1.2.4"),
+        ("upload", "staff", "10.1.2.4"),
         ("ack_refused", "lead", "10.1.2.5"),
-    ]  # fmt: skip
+    ]
     assert rows[0]["detail"]["alert_id"] == alert_id and rows[0]["detail"]["note"] == "已安排"
     assert rows[1]["detail"] == {"kind": "funds", "file": "直达资金.csv", "stored": stored}

@@ -15,8 +15,14 @@ from appstate.store import open_state
 from appstate.users import add_user, hash_password
 from tests.browser import CHROMIUM, PASSWORD, build_warehouse, log_in, served
 
-PAGES = (("/", "#overview"), ("/prices", "h2.page-title"), ("/funds", "h2.page-title"),
-         ("/bonds", "h2.page-title"), ("/alerts", "h2.page-title"), ("/data", "h2.page-title"))  # fmt: skip
+PAGES = (
+    ("/", "#overview"),
+    ("/prices", "h2.page-title"),
+    ("/funds", "h2.page-title"),
+    ("/bonds", "h2.page-title"),
+    ("/alerts", "h2.page-title"),
+    ("/data", "h2.page-title"),
+)
 
 
 @contextmanager
@@ -45,8 +51,9 @@ def browser():
 
 @pytest.fixture
 def context(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
-                                  accept_downloads=True)  # fmt: skip
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True
+    )
     yield context
     context.close()
 
@@ -131,8 +138,10 @@ def test_an_export_downloaded_in_the_browser_has_no_formula_and_is_audited(site,
     with open_state(db) as con:
         export = [r for r in audit.entries(con, actor="lead") if r["action"] == "export"][-1]
     assert (export["source"], export["detail"]["page"], export["detail"]["sheet"]) == (
-        "127.0.0.1", "/bonds", "专项债券项目",
-    )  # fmt: skip
+        "127.0.0.1",
+        "/bonds",
+        "专项债券项目",
+    )
     assert set(export["detail"]["filters"]) == {"bonds-region", "bonds-level", "bonds-department"}
     assert export["detail"]["rows"] > 0
 

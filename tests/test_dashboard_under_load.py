@@ -33,7 +33,7 @@ def _payments_csv(path, rows: int):
                      '某单位' AS "预算单位", '收款单位' || i AS "收款人", '零余额账户' AS "收款账户类型",
                      (i % 100000) / 100 AS "金额（元）"
               FROM range({int(rows)}) t(i)) TO '{path}' (HEADER)
-    """)  # fmt: skip
+    """)
     con.close()
     return path
 
@@ -55,8 +55,12 @@ def test_pages_answer_during_a_five_million_row_load(samples, tmp_path):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         log_in(page, url, "staff")
         output = (tmp_path / "loader.log").open("w+")
-        loader = subprocess.Popen([sys.executable, "-c", LOADER, str(db), str(big)],
-                                  stdout=output, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        loader = subprocess.Popen(
+            [sys.executable, "-c", LOADER, str(db), str(big)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         deadline = time.monotonic() + 30
         while not _writer_active(db):
             assert loader.poll() is None and time.monotonic() < deadline, "the load never started"

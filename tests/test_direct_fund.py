@@ -15,14 +15,31 @@ RULE = next(r for r in load_rules(None) if r.id == "national-direct-fund")
 AS_OF = date(2022, 7, 2)
 
 
-def _fund(code="F1", region="654301", paid=18_300, allocated=36_500, release=date(2022, 5, 1),
-          own=0, received=36_500, as_of=AS_OF) -> dict:  # fmt: skip
+def _fund(
+    code="F1",
+    region="654301",
+    paid=18_300,
+    allocated=36_500,
+    release=date(2022, 5, 1),
+    own=0,
+    received=36_500,
+    as_of=AS_OF,
+) -> dict:
     return {
-        "as_of": as_of, "region_code": region, "region_name": region, "parent_code": region[:4] + "00",
-        "fund_code": code, "fund_name": code, "department": "教育局", "received_fen": received, "allocated_fen": allocated,
-        "paid_fen": paid, "release_date": release, "own_funds_payments": own,
+        "as_of": as_of,
+        "region_code": region,
+        "region_name": region,
+        "parent_code": region[:4] + "00",
+        "fund_code": code,
+        "fund_name": code,
+        "department": "教育局",
+        "received_fen": received,
+        "allocated_fen": allocated,
+        "paid_fen": paid,
+        "release_date": release,
+        "own_funds_payments": own,
         "own_funds_fen": 100 * own,
-    }  # fmt: skip
+    }
 
 
 def _grade(*funds: dict, as_of: date = AS_OF) -> dict[str, dict]:

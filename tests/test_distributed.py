@@ -111,15 +111,26 @@ def _frames(as_of: date, seed: int = 7) -> dict[str, pl.LazyFrame]:
                 continue  # a missing month: the rule's CPI chain falls back
             for indicator, low, high in (("cpi", -100, 560), ("food", -300, 900)):
                 published = _month_end(month) + timedelta(days=rnd.randint(8, 20))
-                cpi.append((code, month, indicator, rnd.randint(low, high),
-                            None if rnd.random() < 0.1 else published, published, 1))  # fmt: skip
+                cpi.append(
+                    (
+                        code,
+                        month,
+                        indicator,
+                        rnd.randint(low, high),
+                        None if rnd.random() < 0.1 else published,
+                        published,
+                        1,
+                    )
+                )
     for region in regions:
         code, name, parent = region["code"], region["name"], region["parent_code"]
         for month in (m for m in MONTHS[12:] if m <= as_of and rnd.random() < 0.7):
             counts += [(code, month, g, rnd.randint(0, 5000)) for g in GROUPS]
             if code != "440303" and rnd.random() < 0.8:  # one county never reports standards
-                standards += [(code, month, s, rnd.randint(5_000_000, 12_000_000))
-                              for s in ("urban_dibao", "rural_dibao")]  # fmt: skip
+                standards += [
+                    (code, month, s, rnd.randint(5_000_000, 12_000_000))
+                    for s in ("urban_dibao", "rural_dibao")
+                ]
         for f in range(30):
             funds.append(_fund(rnd, as_of, code, name, parent, f))
         if region["level"] == "county":
@@ -143,9 +154,21 @@ def _fund(rnd, as_of, code, name, parent, f) -> tuple:
     paid = int(received * rnd.uniform(0, 1.05)) if received else 0
     released = date(rnd.choice([2020, 2021, 2022, 2022]), rnd.randint(1, 9), rnd.randint(1, 28))
     own = rnd.randint(1, 3) if rnd.random() < 0.03 else 0
-    return (_snapshot(rnd, as_of), code, name, parent, f"ZD{f:04d}", f"直达资金{f}",
-            rnd.choice(["财政局", "民政局", "教育局"]), received, allocated, min(paid, received),
-            None if rnd.random() < 0.03 else released, own, own * rnd.randint(0, 9_000_000))  # fmt: skip
+    return (
+        _snapshot(rnd, as_of),
+        code,
+        name,
+        parent,
+        f"ZD{f:04d}",
+        f"直达资金{f}",
+        rnd.choice(["财政局", "民政局", "教育局"]),
+        received,
+        allocated,
+        min(paid, received),
+        None if rnd.random() < 0.03 else released,
+        own,
+        own * rnd.randint(0, 9_000_000),
+    )
 
 
 def _bond(rnd, as_of, code, name, p) -> tuple:
@@ -156,9 +179,19 @@ def _bond(rnd, as_of, code, name, p) -> tuple:
     has_previous = rnd.random() < 0.7
     before = spent - (0 if rnd.random() < 0.1 else int(spent * rnd.uniform(0, 0.3)))
     arrived = date(2022, rnd.randint(1, 6), rnd.randint(1, 28)) if rnd.random() < 0.8 else None
-    return (snapshot, code, name, f"专项债券项目{code}-{p:02d}", f"{name}住建局", "发展改革委",
-            quota, spent, arrived, previous if has_previous else None,
-            before if has_previous else None)  # fmt: skip
+    return (
+        snapshot,
+        code,
+        name,
+        f"专项债券项目{code}-{p:02d}",
+        f"{name}住建局",
+        "发展改革委",
+        quota,
+        spent,
+        arrived,
+        previous if has_previous else None,
+        before if has_previous else None,
+    )
 
 
 def _normal(frame: pl.DataFrame, name: str) -> pl.DataFrame:
@@ -167,8 +200,11 @@ def _normal(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     nested = [c for c, t in frame.schema.items() if t == pl.List(pl.Struct)]
     for column in nested:
         fields = [f.name for f in frame.schema[column].inner.fields]
-        frame = frame.with_columns(pl.col(column).list.eval(pl.element().sort_by(
-            *[pl.element().struct.field(f) for f in fields[:2]])))  # fmt: skip
+        frame = frame.with_columns(
+            pl.col(column).list.eval(
+                pl.element().sort_by(*[pl.element().struct.field(f) for f in fields[:2]])
+            )
+        )
     return frame.sort(KEYS[name])
 
 

@@ -33,10 +33,18 @@ def test_a_rule_that_fails_is_unhealthy_and_the_others_still_run():
 
 def test_months_of_an_overridden_rule_drop_out():
     cpi = pl.LazyFrame(
-        [{"region_code": "000000", "period": date(2022, m, 1), "indicator": "cpi",
-          "value_bp": 300, "published_on": None} for m in range(6, 11)],
+        [
+            {
+                "region_code": "000000",
+                "period": date(2022, m, 1),
+                "indicator": "cpi",
+                "value_bp": 300,
+                "published_on": None,
+            }
+            for m in range(6, 11)
+        ],
         schema=INPUTS["cpi"],
-    )  # fmt: skip
+    )
     found = evaluate_rules(RULES, _frames(cpi=cpi), date(2022, 11, 30)).findings["subsidies"]
     national = found.filter(pl.col("region_code") == "000000").sort("period")
     assert national.select("period", "rule_id", "triggered").rows() == [
@@ -51,15 +59,30 @@ def test_months_of_an_overridden_rule_drop_out():
 def test_carryover_is_recalled_at_the_end_of_the_year_after_budgeting():
     rule = next(r for r in RULES if r.kind == "carryover_recall")
     funds = pl.LazyFrame(
-        [{"as_of": date(2022, 10, 31), "region_code": "654301", "region_name": "阿勒泰市",
-          "parent_code": "654300", "fund_code": code, "fund_name": code, "department": "", "received_fen": 1_000_000,
-          "allocated_fen": 1_000_000, "paid_fen": paid, "release_date": released,
-          "own_funds_payments": 0, "own_funds_fen": 0}
-         for code, paid, released in (("OLD", 600_000, date(2021, 3, 1)),
-                                      ("DONE", 1_000_000, date(2021, 3, 1)),
-                                      ("NEW", 0, date(2022, 3, 1)))],
+        [
+            {
+                "as_of": date(2022, 10, 31),
+                "region_code": "654301",
+                "region_name": "阿勒泰市",
+                "parent_code": "654300",
+                "fund_code": code,
+                "fund_name": code,
+                "department": "",
+                "received_fen": 1_000_000,
+                "allocated_fen": 1_000_000,
+                "paid_fen": paid,
+                "release_date": released,
+                "own_funds_payments": 0,
+                "own_funds_fen": 0,
+            }
+            for code, paid, released in (
+                ("OLD", 600_000, date(2021, 3, 1)),
+                ("DONE", 1_000_000, date(2021, 3, 1)),
+                ("NEW", 0, date(2022, 3, 1)),
+            )
+        ],
         schema=INPUTS["funds"],
-    )  # fmt: skip
+    )
     soon = evaluate_carryover(rule, [rule], {"funds": funds}, date(2022, 11, 15))
     assert soon.select("fund_code", "level", "recall_on", "balance_fen").rows() == [
         ("OLD", "yellow", date(2022, 12, 31), 400_000)
@@ -91,9 +114,12 @@ def test_an_evaluation_is_stored_and_alerts_follow_the_data(samples, db):
     )
     run_evaluation(db, date(2022, 12, 31), RULES)
     # a project that reached its target resolves on its own, with the event recorded
-    resolved = rows(db, "SELECT a.subject FROM alerts a JOIN bond_projects b "
-                        "ON a.subject = b.region_code || '/' || b.project "
-                        "WHERE a.status = 'resolved' AND b.reached")  # fmt: skip
+    resolved = rows(
+        db,
+        "SELECT a.subject FROM alerts a JOIN bond_projects b "
+        "ON a.subject = b.region_code || '/' || b.project "
+        "WHERE a.status = 'resolved' AND b.reached",
+    )
     assert resolved
     assert count(
         db, "SELECT count(*) FROM alert_events WHERE to_status = 'resolved' AND actor = 'system'"
@@ -117,10 +143,15 @@ def test_a_failed_store_leaves_the_warehouse_as_it_was(samples, db):
     alerts = rows(db, "SELECT alert_id, status FROM alerts ORDER BY 1")
     now = datetime.now(UTC)
     broken = EvaluationRecord(
-        as_of=date(2022, 7, 31), started_at=now, finished_at=now, cause="test",
+        as_of=date(2022, 7, 31),
+        started_at=now,
+        finished_at=now,
+        cause="test",
         findings={"bond_projects": pl.DataFrame({"rule_id": ["x"], "no_such_column": [1]})},
-        health=[], alerts=pl.DataFrame(), events=pl.DataFrame(),
-    )  # fmt: skip
+        health=[],
+        alerts=pl.DataFrame(),
+        events=pl.DataFrame(),
+    )
     with connect(db) as con, pytest.raises(duckdb.Error):
         store_evaluation(con, broken)
     assert rows(db, "SELECT count(*), max(evaluation_id) FROM bond_projects") == before

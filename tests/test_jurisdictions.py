@@ -31,9 +31,15 @@ def test_is_under(code, jurisdiction, under):
 
 @pytest.mark.parametrize(
     ("code", "expected_prefix", "expected_depth"),
-    [("000000", "", 0), ("650000", "65", 2), ("654300", "6543", 4), ("654321", "654321", 6),
-     ("110100", "1101", 4), ("654300-KNS", "654300-KNS", 10)],
-)  # fmt: skip
+    [
+        ("000000", "", 0),
+        ("650000", "65", 2),
+        ("654300", "6543", 4),
+        ("654321", "654321", 6),
+        ("110100", "1101", 4),
+        ("654300-KNS", "654300-KNS", 10),
+    ],
+)
 def test_prefix_and_depth(code, expected_prefix, expected_depth):
     assert prefix(code) == expected_prefix
     assert depth(code) == expected_depth
@@ -41,9 +47,14 @@ def test_prefix_and_depth(code, expected_prefix, expected_depth):
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("654300", "654300"), (" 654321\n", "654321"), ("654300-KNS", "654300-KNS"),
-     ("654300-kns", "654300-KNS"), ("000000", "000000")],
-)  # fmt: skip
+    [
+        ("654300", "654300"),
+        (" 654321\n", "654321"),
+        ("654300-KNS", "654300-KNS"),
+        ("654300-kns", "654300-KNS"),
+        ("000000", "000000"),
+    ],
+)
 def test_normalise_region_keeps_codes(text, code):
     assert normalise_region(text) == code
 

@@ -516,6 +516,7 @@ def test_every_evaluation_event_has_a_kind():
         if moved is not None:
             step = run(before, found, evaluated=evaluated, known=known)
             (row,) = step.events.to_dicts()
-            kinds = event_kinds(row["from_status"], row["to_status"], row["from_level"],
-                                row["to_level"])  # fmt: skip
+            kinds = event_kinds(
+                row["from_status"], row["to_status"], row["from_level"], row["to_level"]
+            )
             assert kinds, row

@@ -23,10 +23,34 @@ from tests.helpers import load_file, rows
 
 RECORDED = FIXTURES / "nbs_portal"
 # the published national 2022 indices (上年同月=100), Jan..Dec
-CPI_2022 = ["100.9", "100.9", "101.5", "102.1", "102.1", "102.5",
-            "102.7", "102.5", "102.8", "102.1", "101.6", "101.8"]  # fmt: skip
-FOOD_2022 = ["96.2", "96.1", "98.5", "101.9", "102.3", "102.9",
-             "106.3", "106.1", "108.8", "107.0", "103.7", "104.8"]  # fmt: skip
+CPI_2022 = [
+    "100.9",
+    "100.9",
+    "101.5",
+    "102.1",
+    "102.1",
+    "102.5",
+    "102.7",
+    "102.5",
+    "102.8",
+    "102.1",
+    "101.6",
+    "101.8",
+]
+FOOD_2022 = [
+    "96.2",
+    "96.1",
+    "98.5",
+    "101.9",
+    "102.3",
+    "102.9",
+    "106.3",
+    "106.1",
+    "108.8",
+    "107.0",
+    "103.7",
+    "104.8",
+]
 SERIES = (
     "SELECT strftime(period, '%Y-%m'), value_pct FROM cpi_current "
     "WHERE region_code = '000000' AND indicator = ? AND measure = 'yoy' ORDER BY period"
@@ -195,9 +219,12 @@ def test_the_flow_retries_a_failed_request_then_saves_to_the_inbox(
     inbox = tmp_path / "inbox"
     with Portal(fail=1) as portal:
         result = fetch_cpi.fetch_national_cpi(
-            db=str(db), inbox_dir=str(inbox), as_of=date(2023, 1, 15), enabled=True,
+            db=str(db),
+            inbox_dir=str(inbox),
+            as_of=date(2023, 1, 15),
+            enabled=True,
             base_url=portal.url,
-        )  # fmt: skip
+        )
     assert len(portal.requests) == 4  # the failed one, then the three of the retry
     assert result["status"] == "saved" and result["newest"] == "2022-12"
     assert result["published_on"] is None
@@ -209,9 +236,12 @@ def test_the_flow_retries_a_failed_request_then_saves_to_the_inbox(
     # the month is in the warehouse now: no request, no file
     with Portal() as portal:
         again = fetch_cpi.fetch_national_cpi(
-            db=str(db), inbox_dir=str(inbox), as_of=date(2023, 1, 20), enabled=True,
+            db=str(db),
+            inbox_dir=str(inbox),
+            as_of=date(2023, 1, 20),
+            enabled=True,
             base_url=portal.url,
-        )  # fmt: skip
+        )
     assert again == {"status": "current", "expected": "2022-12", "newest": "2022-12"}
     assert portal.requests == [] and len(list((inbox / "cpi").iterdir())) == 1
 

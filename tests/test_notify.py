@@ -26,7 +26,7 @@ from warehouse.connection import connect
 from warehouse.notifications import enqueue_notifications, query_pending
 
 ROOT = Path(__file__).parent.parent
-OUTBOX = "FROM notifications n JOIN alert_events e USING (event_id) JOIN alerts a ON a.alert_id = n.alert_id"  # fmt: skip
+OUTBOX = "FROM notifications n JOIN alert_events e USING (event_id) JOIN alerts a ON a.alert_id = n.alert_id"
 PENDING = f"{OUTBOX} WHERE n.status = 'pending'"
 SILENCED_REGION = "654326"
 
@@ -43,8 +43,14 @@ def alerts_db(tmp_path_factory, samples) -> Path:
     run_evaluation(db, date(2022, 6, 30), rules)
     now = datetime.now(UTC)
     with connect(db) as con:
-        add_silence(con, author="测试", reason="县里已知晓", expires_at=now + timedelta(hours=2),
-                    now=now, region_prefix=SILENCED_REGION)  # fmt: skip
+        add_silence(
+            con,
+            author="测试",
+            reason="县里已知晓",
+            expires_at=now + timedelta(hours=2),
+            now=now,
+            region_prefix=SILENCED_REGION,
+        )
     run_evaluation(db, date(2022, 7, 31), rules)
     return db
 
@@ -133,7 +139,7 @@ channels:
 
 
 # what each channel of _channels() wants, as SQL over alert_events e and alerts a
-HOOK_ALERTS = "a.rule_id = 'national-direct-fund' AND (a.region_code LIKE '654323%' OR a.region_code LIKE '654325%')"  # fmt: skip
+HOOK_ALERTS = "a.rule_id = 'national-direct-fund' AND (a.region_code LIKE '654323%' OR a.region_code LIKE '654325%')"
 HOOK = f"{HOOK_ALERTS} AND e.to_level = 'red'"
 DOWN = "e.rule_id LIKE '%-price%'"
 OPEN = "SELECT count(*) FROM alerts a WHERE a.status <> 'resolved'"
@@ -159,7 +165,10 @@ def test_notify_sends_each_change_once_per_channel_and_a_digest(
         "down": count(db, f"SELECT count(*) {PENDING} AND {DOWN}"),
     }
     messages = [m for (m,) in rows(db, f"SELECT coalesce(e.message, a.message) {PENDING}")]
-    letters = rows(db, f"SELECT s.step_name, s.text {OUTBOX} JOIN escalations s ON s.alert_id = e.alert_id AND s.step_on = e.as_of WHERE n.status = 'pending'")  # fmt: skip
+    letters = rows(
+        db,
+        f"SELECT s.step_name, s.text {OUTBOX} JOIN escalations s ON s.alert_id = e.alert_id AND s.step_on = e.as_of WHERE n.status = 'pending'",
+    )
     silenced = rows(db, f"SELECT e.subject, e.as_of {OUTBOX} WHERE n.status = 'silenced'")
     assert min(expected.values()) > 0 and letters and silenced
 
@@ -181,14 +190,24 @@ def test_notify_sends_each_change_once_per_channel_and_a_digest(
     assert all(p["path"] == "/hook" and p["title"].startswith("【红灯】") for p in posts)
     assert not [t for t in texts for subject, day in silenced if f"{subject} · 评估日期 {day}" in t]
     outbox = dict(rows(db, "SELECT status, count(*) FROM notifications GROUP BY ALL"))
-    assert outbox == {"sent": expected["mail"] - expected["down"], "pending": expected["down"],
-                      "silenced": len(silenced)}  # fmt: skip
+    assert outbox == {
+        "sent": expected["mail"] - expected["down"],
+        "pending": expected["down"],
+        "silenced": len(silenced),
+    }
     assert rows(db, f"SELECT DISTINCT n.channel {PENDING}") == [("mail",)]  # down's rows wait
-    assert count(db, "SELECT count(*) FROM notifications WHERE channel = 'mail,hook'") == expected["hook"]  # fmt: skip
+    assert (
+        count(db, "SELECT count(*) FROM notifications WHERE channel = 'mail,hook'")
+        == expected["hook"]
+    )
     # the next run has nothing for mail and hook, and the failed rows again for down
     with connect(db, read_only=True) as con:
         again = notify.plan_messages(query_pending(con), parse_config(config), datetime.now(UTC))
-    assert {name: len(m) for name, m in again.items()} == {"mail": 0, "hook": 0, "down": expected["down"]}  # fmt: skip
+    assert {name: len(m) for name, m in again.items()} == {
+        "mail": 0,
+        "hook": 0,
+        "down": expected["down"],
+    }
 
     result = _cli(["--digest"], db)
 
@@ -196,12 +215,20 @@ def test_notify_sends_each_change_once_per_channel_and_a_digest(
     assert "mail             已发送每日汇总" in result.output and "down" not in result.output
     assert len(mails) == expected["mail"] + 1 and len(posts) == expected["hook"] + 1
     summary, red = _plain(mails[-1]), count(db, f"{OPEN} AND a.level = 'red'")
-    changes = count(db, "SELECT count(*) FROM alert_events WHERE happened_at > now() - INTERVAL 24 HOUR")  # fmt: skip
+    changes = count(
+        db, "SELECT count(*) FROM alert_events WHERE happened_at > now() - INTERVAL 24 HOUR"
+    )
     assert mails[-1]["subject"].startswith("【每日汇总】")
     assert f"未关闭告警 {count(db, OPEN)} 条：红灯 {red}，黄灯 {count(db, OPEN) - red}" in summary
     assert f"近 24 小时告警变化 {changes} 次" in summary
-    for code, name in rows(db, "SELECT DISTINCT region_code, name FROM alerts JOIN regions USING (region_code) WHERE status <> 'resolved'"):  # fmt: skip
-        red, yellow = (count(db, f"{OPEN} AND a.region_code = ? AND a.level = ?", code, level) for level in ("red", "yellow"))  # fmt: skip
+    for code, name in rows(
+        db,
+        "SELECT DISTINCT region_code, name FROM alerts JOIN regions USING (region_code) WHERE status <> 'resolved'",
+    ):
+        red, yellow = (
+            count(db, f"{OPEN} AND a.region_code = ? AND a.level = ?", code, level)
+            for level in ("red", "yellow")
+        )
         assert f"{name}（{code}）：红灯 {red}，黄灯 {yellow}" in summary
     hook_open = count(db, f"{OPEN} AND {HOOK_ALERTS} AND a.level = 'red'")
     assert posts[-1]["title"].startswith("【每日汇总】")
@@ -237,34 +264,90 @@ def test_a_person_s_change_is_queued_once_and_says_who(db):
     assert "】已确认 · " in message.title and "张三：已督促" in message.body
 
 
-ROW = {"event_id": 7, "as_of": date(2022, 7, 31), "from_status": "firing", "to_status": "firing",
-       "from_level": "red", "to_level": "red", "actor": "system", "note": None,
-       "message": "布尔津县「供水工程」按当前进度预计 2022-11-17 达标", "rule_id": "altay-bonds-2022",
-       "subject": "654321/供水工程", "kind": "bond_deadline", "region_code": "654321",
-       "region_name": "布尔津县", "step_name": None, "document": None, "letter": None,
-       "delivered": [], "created_at": datetime.now(UTC)}  # fmt: skip
+ROW = {
+    "event_id": 7,
+    "as_of": date(2022, 7, 31),
+    "from_status": "firing",
+    "to_status": "firing",
+    "from_level": "red",
+    "to_level": "red",
+    "actor": "system",
+    "note": None,
+    "message": "布尔津县「供水工程」按当前进度预计 2022-11-17 达标",
+    "rule_id": "altay-bonds-2022",
+    "subject": "654321/供水工程",
+    "kind": "bond_deadline",
+    "region_code": "654321",
+    "region_name": "布尔津县",
+    "step_name": None,
+    "document": None,
+    "letter": None,
+    "delivered": [],
+    "created_at": datetime.now(UTC),
+}
 
 
 @pytest.mark.parametrize(
     ("change", "types", "title", "in_body"),
     [
-        ({"from_status": None, "from_level": None}, {"opened"}, "【红灯】新告警 · 布尔津县「供水工程」", "达标"),
-        ({"step_name": "提醒", "document": "工作提醒单", "letter": "现予一次提醒。"}, {"escalated"},
-         "【红灯】升级 · 提醒 · 布尔津县「供水工程」", "督办步骤：提醒（工作提醒单）\n现予一次提醒。"),
-        ({"to_level": "yellow", "note": "级别变化"}, {"level_changed"},
-         "【黄灯】级别变化 红灯→黄灯 · 布尔津县「供水工程」", "级别变化"),
-        ({"to_status": "resolved", "note": "条件已解除，自动恢复"}, {"resolved"},
-         "【红灯】已恢复 · 布尔津县「供水工程」", "条件已解除"),
-        ({"to_status": "acknowledged", "actor": "张三", "note": "已督促", "as_of": None},
-         {"acknowledged"}, "【红灯】已确认 · 布尔津县「供水工程」", "张三：已督促"),
-        ({"message": "2022-05 价格指数逾期未发布", "subject": "000000/2022-05", "kind": "price_subsidy",
-          "region_name": "全国", "from_status": None, "to_level": "yellow"}, {"opened"},
-         "【黄灯】新告警 · 全国「2022-05 物价联动」", "逾期未发布"),
-        ({"message": "定时任务「scheduled-evaluation」运行失败", "kind": "system", "as_of": None,
-          "rule_id": "system.flow_failure", "subject": "scheduled-evaluation", "from_status": None},
-         {"opened"}, "【红灯】新告警 · 系统「scheduled-evaluation」", "运行失败"),
+        (
+            {"from_status": None, "from_level": None},
+            {"opened"},
+            "【红灯】新告警 · 布尔津县「供水工程」",
+            "达标",
+        ),
+        (
+            {"step_name": "提醒", "document": "工作提醒单", "letter": "现予一次提醒。"},
+            {"escalated"},
+            "【红灯】升级 · 提醒 · 布尔津县「供水工程」",
+            "督办步骤：提醒（工作提醒单）\n现予一次提醒。",
+        ),
+        (
+            {"to_level": "yellow", "note": "级别变化"},
+            {"level_changed"},
+            "【黄灯】级别变化 红灯→黄灯 · 布尔津县「供水工程」",
+            "级别变化",
+        ),
+        (
+            {"to_status": "resolved", "note": "条件已解除，自动恢复"},
+            {"resolved"},
+            "【红灯】已恢复 · 布尔津县「供水工程」",
+            "条件已解除",
+        ),
+        (
+            {"to_status": "acknowledged", "actor": "张三", "note": "已督促", "as_of": None},
+            {"acknowledged"},
+            "【红灯】已确认 · 布尔津县「供水工程」",
+            "张三：已督促",
+        ),
+        (
+            {
+                "message": "2022-05 价格指数逾期未发布",
+                "subject": "000000/2022-05",
+                "kind": "price_subsidy",
+                "region_name": "全国",
+                "from_status": None,
+                "to_level": "yellow",
+            },
+            {"opened"},
+            "【黄灯】新告警 · 全国「2022-05 物价联动」",
+            "逾期未发布",
+        ),
+        (
+            {
+                "message": "定时任务「scheduled-evaluation」运行失败",
+                "kind": "system",
+                "as_of": None,
+                "rule_id": "system.flow_failure",
+                "subject": "scheduled-evaluation",
+                "from_status": None,
+            },
+            {"opened"},
+            "【红灯】新告警 · 系统「scheduled-evaluation」",
+            "运行失败",
+        ),
     ],
-)  # fmt: skip
+)
 def test_describe_one_event(change, types, title, in_body):
     row = {**ROW, **change}
     message = notify.describe(row)
@@ -293,8 +376,14 @@ def test_channel_wants(channel, change, wanted):
 
 
 def test_settle_closes_rows_every_wanting_channel_has():
-    config = NotifyConfig.model_validate({"channels": [
-        {"name": "a", "url": "json://h/a"}, {"name": "b", "url": "json://h/b", "levels": ["yellow"]}]})  # fmt: skip
+    config = NotifyConfig.model_validate(
+        {
+            "channels": [
+                {"name": "a", "url": "json://h/a"},
+                {"name": "b", "url": "json://h/b", "levels": ["yellow"]},
+            ]
+        }
+    )
     old = datetime.now(UTC) - timedelta(hours=100)
     pending = [
         {**ROW, "event_id": 1, "from_status": None},  # a wants it: sent now
@@ -310,20 +399,30 @@ def test_settle_closes_rows_every_wanting_channel_has():
 
 
 def test_a_bad_channel_file_reports_every_problem_with_the_file_name(tmp_path):
-    path = _write(tmp_path / "notify.yaml", """
+    path = _write(
+        tmp_path / "notify.yaml",
+        """
 channels:
   - {name: mail, url: "nonsense://x", levels: [green], colour: blue}
   - {name: mail, url: "json://h/x", rules: [no-such-rule*], events: [], digest: false}
   - {url: "json://h/y", regions: []}
   - {name: ops, url: "json://h/z", rules: ["system.*", "altay-*"]}
-""")  # fmt: skip
+""",
+    )
     with pytest.raises(NotifyConfigError) as caught:
         parse_config(path, [r.id for r in load_rules(None)])
     errors = caught.value.errors
     assert all(e.startswith(f"{path}: ") for e in errors)
-    for where in ["channels[0]（mail）.url", "channels[0]（mail）.levels[0]", "channels[0]（mail）.colour",
-                  "channels[1]（mail）.rules", "channels[1]（mail）.digest", "channels[2].name",
-                  "channels[2].regions", "channels: 通道名称重复"]:  # fmt: skip
+    for where in [
+        "channels[0]（mail）.url",
+        "channels[0]（mail）.levels[0]",
+        "channels[0]（mail）.colour",
+        "channels[1]（mail）.rules",
+        "channels[1]（mail）.digest",
+        "channels[2].name",
+        "channels[2].regions",
+        "channels: 通道名称重复",
+    ]:
         assert any(where in e for e in errors), (where, errors)
     assert not [e for e in errors if "channels[3]" in e]  # service alerts are system.*
     broken = _write(tmp_path / "broken.yaml", "channels: [\n")
@@ -339,7 +438,10 @@ def test_the_example_file_is_valid_and_scheduled(monkeypatch):
     assert notify.scheduled_deployments(Path("w.duckdb"), "Asia/Shanghai") == []
     monkeypatch.setenv("POLICY_MONITOR_NOTIFY_FILE", str(example))
     deployments = notify.scheduled_deployments(Path("w.duckdb"), "Asia/Shanghai")
-    assert [(d.flow_name, d.concurrency_limit) for d in deployments] == [("notify", 1), ("notify-digest", 1)]  # fmt: skip
+    assert [(d.flow_name, d.concurrency_limit) for d in deployments] == [
+        ("notify", 1),
+        ("notify-digest", 1),
+    ]
 
 
 def test_a_channel_that_refuses_raises_so_the_retry_sends_nothing_twice():

@@ -27,28 +27,48 @@ def _month(text) -> date:
 def _frames(case: dict) -> dict[str, pl.LazyFrame]:
     # [region, month, indicator, value, published_on, (vintage, loaded_on)]
     cpi = [
-        {"region_code": f"{r[0]:06d}" if isinstance(r[0], int) else r[0], "period": _month(r[1]),
-         "indicator": r[2], "value_bp": round(r[3] * 100), "published_on": r[4],
-         "vintage": r[5] if len(r) > 5 else 1, "loaded_on": r[6] if len(r) > 6 else r[4]}
+        {
+            "region_code": f"{r[0]:06d}" if isinstance(r[0], int) else r[0],
+            "period": _month(r[1]),
+            "indicator": r[2],
+            "value_bp": round(r[3] * 100),
+            "published_on": r[4],
+            "vintage": r[5] if len(r) > 5 else 1,
+            "loaded_on": r[6] if len(r) > 6 else r[4],
+        }
         for r in case.get("cpi", [])
-    ]  # fmt: skip
+    ]
     counts = [
         {"region_code": str(r), "period": _month(p), "group_code": g, "persons": n}
         for r, p, g, n in case.get("beneficiaries", [])
     ]
     standards = [
-        {"region_code": str(r), "period": _month(p), "standard_code": s,
-         "yuan_per_month_e4": round(y * 10_000)}
+        {
+            "region_code": str(r),
+            "period": _month(p),
+            "standard_code": s,
+            "yuan_per_month_e4": round(y * 10_000),
+        }
         for r, p, s, y in case.get("standards", [])
-    ]  # fmt: skip
+    ]
     payments = [
-        {"region_code": str(r), "period": _month(p), "group_code": g, "persons": n,
-         "paid_fen": round(y * 100), "paid_on": on}
+        {
+            "region_code": str(r),
+            "period": _month(p),
+            "group_code": g,
+            "persons": n,
+            "paid_fen": round(y * 100),
+            "paid_on": on,
+        }
         for r, p, g, n, y, on in case.get("payments", [])
-    ]  # fmt: skip
+    ]
     frames = {}
-    inputs = (("cpi", cpi), ("beneficiaries", counts), ("standards", standards),
-              ("subsidy_payments", payments))  # fmt: skip
+    inputs = (
+        ("cpi", cpi),
+        ("beneficiaries", counts),
+        ("standards", standards),
+        ("subsidy_payments", payments),
+    )
     for name, rows in inputs:
         frames[name] = pl.LazyFrame(rows, schema=INPUTS[name]) if rows else empty(name)
     return frames

@@ -66,8 +66,11 @@ def expected(warehouse) -> dict:
     lights = Counter((r["region_name"], r["level"]) for r in listed(warehouse, "warnings"))
     counties = {name for name, _ in lights}
     projects = listed(warehouse, "bonds")
-    subsidy = [r for r in listed(warehouse, "subsidies", "--region", "654300")
-               if r["region_code"] == "654300" and r["period"] == "2022-08"]  # fmt: skip
+    subsidy = [
+        r
+        for r in listed(warehouse, "subsidies", "--region", "654300")
+        if r["region_code"] == "654300" and r["period"] == "2022-08"
+    ]
     return {
         "funds": {c: [lights[c, lv] for lv in LEVELS] for c in counties},
         "bonds": {r["region_name"]: r for r in listed(warehouse, "bonds", "--by", "county")},
@@ -164,8 +167,18 @@ def test_pdf_brief_renders_with_poppler(warehouse, tmp_path):
 
 
 def test_county_brief_shows_its_county_and_the_jurisdictions_over_it(warehouse, tmp_path):
-    result = cli(warehouse, "report", "--month", "2022-09", "--format", "xlsx", "--region",
-                 "654321", "--out", tmp_path)  # fmt: skip
+    result = cli(
+        warehouse,
+        "report",
+        "--month",
+        "2022-09",
+        "--format",
+        "xlsx",
+        "--region",
+        "654321",
+        "--out",
+        tmp_path,
+    )
     assert result.exit_code == 0, result.output
     path = tmp_path / "布尔津县_2022年9月_简报.xlsx"
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("简报").to_python()
@@ -198,18 +211,60 @@ def _big_brief() -> Brief:
     """Return a brief of a province: 60 counties, 30 escalations with long names."""
     codes = [f"65{i:04d}" for i in range(60)]
     return Brief(
-        region_code="650000", region_name="新疆维吾尔自治区", month=date(2022, 9, 1),
-        index_month=date(2022, 8, 1), evaluated_as_of=date(2022, 9, 30), evaluated_at=None,
-        subsidies=(SubsidyLine("650000", "新疆维吾尔自治区", date(2022, 8, 1), "triggered", True,
-                               "CPI 同比 3.2% ≥ 3.0%；" * 8, Decimal("3.2"), Decimal("6.5"), 1_234_567,
-                               20, Decimal("24691340"), date(2022, 9, 30), 0),),
+        region_code="650000",
+        region_name="新疆维吾尔自治区",
+        month=date(2022, 9, 1),
+        index_month=date(2022, 8, 1),
+        evaluated_as_of=date(2022, 9, 30),
+        evaluated_at=None,
+        subsidies=(
+            SubsidyLine(
+                "650000",
+                "新疆维吾尔自治区",
+                date(2022, 8, 1),
+                "triggered",
+                True,
+                "CPI 同比 3.2% ≥ 3.0%；" * 8,
+                Decimal("3.2"),
+                Decimal("6.5"),
+                1_234_567,
+                20,
+                Decimal("24691340"),
+                date(2022, 9, 30),
+                0,
+            ),
+        ),
         funds=tuple(FundCounty(c, f"县{c}", i % 5, 2, 1, 3, 0.5) for i, c in enumerate(codes)),
-        bonds=tuple(BondCounty(c, f"县{c}", 3, Decimal(10**8), Decimal(5 * 10**7), 0.5, 0.9,
-                               date(2022, 8, 31), None, "red", "未达目标") for c in codes),
-        escalations=tuple(Escalation(c, f"县{c}", "某某县城镇老旧小区改造及配套基础设施建设项目" * 2,
-                                     "bond_deadline", "red", 4, "移交问题线索", date(2022, 9, 30))
-                          for c in codes[:30]),
-    )  # fmt: skip
+        bonds=tuple(
+            BondCounty(
+                c,
+                f"县{c}",
+                3,
+                Decimal(10**8),
+                Decimal(5 * 10**7),
+                0.5,
+                0.9,
+                date(2022, 8, 31),
+                None,
+                "red",
+                "未达目标",
+            )
+            for c in codes
+        ),
+        escalations=tuple(
+            Escalation(
+                c,
+                f"县{c}",
+                "某某县城镇老旧小区改造及配套基础设施建设项目" * 2,
+                "bond_deadline",
+                "red",
+                4,
+                "移交问题线索",
+                date(2022, 9, 30),
+            )
+            for c in codes[:30]
+        ),
+    )
 
 
 def test_a_province_still_fits_one_page_with_everything_in_the_workbook():

@@ -32,7 +32,10 @@ def test_defaults_cover_the_seed_documents():
     rules = {r.id: r for r in load_rules(None)}
     altay = rules["altay-price"]
     assert (altay.jurisdiction, str(altay.cpi_threshold_pct), str(altay.food_threshold_pct)) == (
-        "654300", "3.5", "6.0")  # fmt: skip
+        "654300",
+        "3.5",
+        "6.0",
+    )
     assert altay.amount.method == "fixed" and altay.amount.yuan == 20
     assert altay.cpi_regions == ["654300", "650000", "000000"]
     temporary = rules["national-price-2022-temporary"]
@@ -50,7 +53,10 @@ def test_defaults_cover_the_seed_documents():
     assert rules["national-price-2016"].pay_by.method == "working_days_after_publication"
     assert rules["national-price-2021"].pay_by.method == "end_of_publication_month"
     assert sorted(p.name for p in DEFAULTS.glob("*.yaml")) == [
-        "kunming_xishan.yaml", "national.yaml", "xinjiang_altay.yaml"]  # fmt: skip
+        "kunming_xishan.yaml",
+        "national.yaml",
+        "xinjiang_altay.yaml",
+    ]
 
 
 def test_a_lower_local_threshold_is_allowed():

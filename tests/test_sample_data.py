@@ -26,13 +26,30 @@ SCENIC = "喀纳斯景区"
 BOM = b"\xef\xbb\xbf"
 ACCOUNT_TYPES = {"零余额账户", "单位账户", "个人账户", "实有资金账户"}
 FUND_HEADER = [
-    "序号", "地区", "资金名称", "资金编码", "主管部门", "上级下达金额",
-    "已分配金额", "分配率", "已支出金额", "支出进度", "下达日期",
-]  # fmt: skip
+    "序号",
+    "地区",
+    "资金名称",
+    "资金编码",
+    "主管部门",
+    "上级下达金额",
+    "已分配金额",
+    "分配率",
+    "已支出金额",
+    "支出进度",
+    "下达日期",
+]
 BOND_HEADER = [
-    "序号", "县市", "项目名称", "项目单位", "主管部门",
-    "债券额度", "累计支出", "支出进度", "资金到位日期", "备注",
-]  # fmt: skip
+    "序号",
+    "县市",
+    "项目名称",
+    "项目单位",
+    "主管部门",
+    "债券额度",
+    "累计支出",
+    "支出进度",
+    "资金到位日期",
+    "备注",
+]
 
 
 def month_end(month: int, year: int = YEAR) -> date:
@@ -128,10 +145,34 @@ def test_nbs_export_utf8_bom(out: Out) -> None:
     cpi = table["居民消费价格指数(上年同月=100)"]
     food = table["食品类居民消费价格指数(上年同月=100)"]
     assert "食品烟酒类居民消费价格指数(上年同月=100)" in table
-    assert cpi == ["100.9", "100.9", "101.5", "102.1", "102.1", "102.5",
-                   "102.7", "102.5", "102.8", "102.1", "101.6", "101.8"]  # fmt: skip
-    assert food == ["96.2", "96.1", "98.5", "101.9", "102.3", "102.9",
-                    "106.3", "106.1", "108.8", "107.0", "103.7", "104.8"]  # fmt: skip
+    assert cpi == [
+        "100.9",
+        "100.9",
+        "101.5",
+        "102.1",
+        "102.1",
+        "102.5",
+        "102.7",
+        "102.5",
+        "102.8",
+        "102.1",
+        "101.6",
+        "101.8",
+    ]
+    assert food == [
+        "96.2",
+        "96.1",
+        "98.5",
+        "101.9",
+        "102.3",
+        "102.9",
+        "106.3",
+        "106.1",
+        "108.8",
+        "107.0",
+        "103.7",
+        "104.8",
+    ]
     assert lines[6].startswith("注：") and lines[7] == "数据来源：国家统计局"
 
 
@@ -230,8 +271,12 @@ def test_direct_funds(out: Out) -> None:
             assert re.fullmatch(rf"ZD{YEAR}\d{{4}}", code) and date(YEAR, 1, 1) <= released <= as_of
             assert f[1] in [*COUNTIES, SCENIC]
             assert identity.setdefault(code, (f[1], f[2], f[4], f[5], f[10])) == (
-                f[1], f[2], f[4], f[5], f[10],
-            )  # fmt: skip
+                f[1],
+                f[2],
+                f[4],
+                f[5],
+                f[10],
+            )
             received, allocated, paid = wan(f[5]), wan(f[6]), wan(f[8])
             assert 0 <= allocated <= received and 0 <= paid <= received
             check_totals(f, [f])
@@ -343,8 +388,12 @@ def test_beneficiaries(out: Out) -> None:
                 assert all(abs(a - b) <= max(2, b * 0.02) for a, b in zip(now, then, strict=True))
         previous = body
         standards = rows(path, 1)
-        assert standards[0] == ["县市", "城市低保标准（元/月）", "农村低保标准（元/年）",
-                                "特困人员基本生活标准（元/月）"]  # fmt: skip
+        assert standards[0] == [
+            "县市",
+            "城市低保标准（元/月）",
+            "农村低保标准（元/年）",
+            "特困人员基本生活标准（元/月）",
+        ]
         assert [x[0] for x in standards[1:]] == COUNTIES
         assert all(x[1:] == [616.0, 5290.0, 1035.0] for x in standards[1:])
 

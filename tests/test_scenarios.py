@@ -55,7 +55,12 @@ def _subsidies(db: Path) -> dict[tuple[str, str], dict]:
 def _alerts(db: Path) -> dict[tuple[str, str], dict]:
     with connect(db, read_only=True) as con:
         cur = con.execute("SELECT rule_id, subject, status, level, message FROM alerts")
-        return {(r[0], r[1]): dict(zip(("rule_id", "subject", "status", "level", "message"), r, strict=True)) for r in cur.fetchall()}  # fmt: skip
+        return {
+            (r[0], r[1]): dict(
+                zip(("rule_id", "subject", "status", "level", "message"), r, strict=True)
+            )
+            for r in cur.fetchall()
+        }
 
 
 def _check(db: Path, when: date, expect: dict) -> None:

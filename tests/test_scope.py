@@ -8,8 +8,17 @@ import pytest
 from triggers.jurisdictions import is_under, prefix
 from warehouse.scope import matches, related, under
 
-CODES = ["000000", "650000", "654300", "654300-KNS", "654321", "654322", "654121", "110100",
-         "110101"]  # fmt: skip
+CODES = [
+    "000000",
+    "650000",
+    "654300",
+    "654300-KNS",
+    "654321",
+    "654322",
+    "654121",
+    "110100",
+    "110101",
+]
 
 
 @pytest.fixture

@@ -18,8 +18,12 @@ from tests.browser import free_port
 
 
 def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "policy_monitor", *args], env=os.environ | env,
-                            stdout=log.open("w"), stderr=subprocess.STDOUT)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "policy_monitor", *args],
+        env=os.environ | env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def _wait_for(log: Path, pattern: str, process: subprocess.Popen, seconds: float) -> re.Match:
@@ -43,8 +47,11 @@ def _session(url: str, name: str, password: str) -> urllib.request.OpenerDirecto
 def test_the_demo_serves_a_dashboard_with_alerts(tmp_path):
     port = free_port()
     log = tmp_path / "demo.log"
-    demo = _start(["demo", "--folder", str(tmp_path / "demo"), "--port", str(port)],
-                  {"POLICY_MONITOR_SECRET_KEY": "demo-test"}, log)  # fmt: skip
+    demo = _start(
+        ["demo", "--folder", str(tmp_path / "demo"), "--port", str(port)],
+        {"POLICY_MONITOR_SECRET_KEY": "demo-test"},
+        log,
+    )
     try:
         started = time.monotonic()
         _wait_for(log, r"仪表盘：http://127\.0\.0\.1:\d+/", demo, 180)
@@ -77,10 +84,17 @@ def test_the_demo_serves_a_dashboard_with_alerts(tmp_path):
 def test_a_file_in_the_inbox_is_processed_by_the_scheduled_service(tmp_path, samples):
     db = tmp_path / "warehouse.duckdb"
     log = tmp_path / "serve.log"
-    env = {"POLICY_MONITOR_INBOX_EVERY": "5", "POLICY_MONITOR_AS_OF": "2022-09-30",
-           "POLICY_MONITOR_SECRET_KEY": "serve-test", "PREFECT_API_URL": ""}  # fmt: skip
-    service = _start(["--db", str(db), "serve", "--port", str(free_port()), "--prefect-port",
-                      str(free_port())], env, log)  # fmt: skip
+    env = {
+        "POLICY_MONITOR_INBOX_EVERY": "5",
+        "POLICY_MONITOR_AS_OF": "2022-09-30",
+        "POLICY_MONITOR_SECRET_KEY": "serve-test",
+        "PREFECT_API_URL": "",
+    }
+    service = _start(
+        ["--db", str(db), "serve", "--port", str(free_port()), "--prefect-port", str(free_port())],
+        env,
+        log,
+    )
     try:
         _wait_for(log, "Your deployments are being served", service, 180)
         waiting = tmp_path / "inbox" / "bonds"

@@ -37,16 +37,55 @@ def test_the_sample_ledger_loads_exact_values_with_its_total_skipped(db, fixture
     )
     august = date(2022, 8, 1)
     assert loaded == [
-        (4, "654301", "阿勒泰市", august, "城乡低保", None, "urban_dibao,rural_dibao",
-         10102, Decimal("202040.00"), date(2022, 9, 26)),
-        (5, "654301", "阿勒泰市", august, "特困供养人员", "tekun", "tekun",
-         270, Decimal("5400.00"), date(2022, 9, 26)),
-        (6, "654321", "布尔津县", august, "城乡低保", None, "urban_dibao,rural_dibao",
-         8650, Decimal("173000.00"), date(2022, 9, 28)),
-        (7, "654324", "哈巴河县", august, "城乡低保、特困、孤儿等", None,
-         "urban_dibao,rural_dibao,tekun,orphan_institutional,orphan_dispersed",
-         1990, Decimal("39800.00"), date(2022, 10, 9)),
-    ]  # fmt: skip
+        (
+            4,
+            "654301",
+            "阿勒泰市",
+            august,
+            "城乡低保",
+            None,
+            "urban_dibao,rural_dibao",
+            10102,
+            Decimal("202040.00"),
+            date(2022, 9, 26),
+        ),
+        (
+            5,
+            "654301",
+            "阿勒泰市",
+            august,
+            "特困供养人员",
+            "tekun",
+            "tekun",
+            270,
+            Decimal("5400.00"),
+            date(2022, 9, 26),
+        ),
+        (
+            6,
+            "654321",
+            "布尔津县",
+            august,
+            "城乡低保",
+            None,
+            "urban_dibao,rural_dibao",
+            8650,
+            Decimal("173000.00"),
+            date(2022, 9, 28),
+        ),
+        (
+            7,
+            "654324",
+            "哈巴河县",
+            august,
+            "城乡低保、特困、孤儿等",
+            None,
+            "urban_dibao,rural_dibao,tekun,orphan_institutional,orphan_dispersed",
+            1990,
+            Decimal("39800.00"),
+            date(2022, 10, 9),
+        ),
+    ]
     # the file's 合计 row says the same
     assert rows(db, "SELECT sum(persons), sum(paid_yuan) FROM subsidy_payments") == [
         (21012, Decimal("420240.00"))
@@ -76,8 +115,15 @@ def test_bad_rows_are_quarantined_with_file_row_column_and_reason(db, tmp_path):
     assert (account.rows_read, account.rows_loaded) == (10, 2)
     assert (account.rows_quarantined, account.rows_skipped) == (6, 2)
     by_row = {(e["row"], e["column"]): e["message"] for e in account.errors}
-    assert set(by_row) == {(5, "地区"), (6, "发放金额"), (7, "救助群体"), (9, "发放日期"),
-                           (10, "发放人数"), (11, "发放日期"), (11, "表头以外的单元格")}  # fmt: skip
+    assert set(by_row) == {
+        (5, "地区"),
+        (6, "发放金额"),
+        (7, "救助群体"),
+        (9, "发放日期"),
+        (10, "发放人数"),
+        (11, "发放日期"),
+        (11, "表头以外的单元格"),
+    }
     assert by_row[(5, "地区")].startswith("未知地区「火星县」")
     assert by_row[(6, "发放金额")] == "「发放金额」的值“abc”不是有效的金额"
     assert by_row[(7, "救助群体")].startswith("救助群体不是已定义的保障对象类别")
@@ -92,12 +138,13 @@ def test_bad_rows_are_quarantined_with_file_row_column_and_reason(db, tmp_path):
     assert quarantined[0][0] == "台账.csv" and "低保户" in quarantined[0][1]
     # 万元 from the units line; a row without a group is a payment for several groups
     assert rows(
-        db, "SELECT region_code, period, group_code, persons, paid_yuan FROM subsidy_payments "
-        "ORDER BY region_code"
+        db,
+        "SELECT region_code, period, group_code, persons, paid_yuan FROM subsidy_payments "
+        "ORDER BY region_code",
     ) == [
         ("654301", date(2022, 9, 1), "urban_dibao", 100, Decimal("2000.00")),
         ("654323", date(2022, 9, 1), None, 20, Decimal("40.00")),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(
@@ -261,7 +308,10 @@ def test_every_ledger_row_is_loaded_quarantined_or_skipped(case):
             pass
         account = load_file(db, "subsidy_payments", write_csv(Path(folder) / "p.csv", lines))
         assert (account.rows_loaded, account.rows_quarantined, account.rows_skipped) == (
-            loaded, bad, skipped)  # fmt: skip
+            loaded,
+            bad,
+            skipped,
+        )
         assert account.rows_read == loaded + bad + skipped
         assert rows(db, "SELECT count(*) FROM subsidy_payments") == [(loaded,)]
         assert rows(db, "SELECT count(DISTINCT source_row) FROM quarantine") == [(bad,)]

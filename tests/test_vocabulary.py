@@ -57,9 +57,17 @@ def _rule_kinds() -> set[str]:
 
 
 def test_every_label_is_chinese_and_no_code_is_labelled_twice_in_one_table():
-    tables = {"LEVEL_WORDS": LEVEL_WORDS, "FINDING_KINDS": FINDING_KINDS, "STATUS": STATUS,
-              "EVENT_KINDS": EVENT_KINDS, "SUBSIDY": SUBSIDY, "SOURCE_KINDS": SOURCE_KINDS,
-              "INGEST_STATUSES": INGEST_STATUSES, "GROUPS": GROUPS, "PAYMENT": PAYMENT}  # fmt: skip
+    tables = {
+        "LEVEL_WORDS": LEVEL_WORDS,
+        "FINDING_KINDS": FINDING_KINDS,
+        "STATUS": STATUS,
+        "EVENT_KINDS": EVENT_KINDS,
+        "SUBSIDY": SUBSIDY,
+        "SOURCE_KINDS": SOURCE_KINDS,
+        "INGEST_STATUSES": INGEST_STATUSES,
+        "GROUPS": GROUPS,
+        "PAYMENT": PAYMENT,
+    }
     for name, table in tables.items():
         assert all(any("\u4e00" <= ch <= "\u9fff" for ch in w) for w in table.values()), name
         assert len(set(table.values())) == len(table), f"{name}: two codes read the same"

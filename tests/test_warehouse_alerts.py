@@ -28,9 +28,12 @@ NOW = datetime(2022, 10, 1, 2, 30, tzinfo=UTC)
 
 
 def _history(db, alert_id):
-    return rows(db, "SELECT e.from_status, e.to_status, e.actor, n.status FROM alert_events e "
-                    "JOIN notifications n USING (event_id) WHERE e.alert_id = ? ORDER BY event_id",
-                alert_id)  # fmt: skip
+    return rows(
+        db,
+        "SELECT e.from_status, e.to_status, e.actor, n.status FROM alert_events e "
+        "JOIN notifications n USING (event_id) WHERE e.alert_id = ? ORDER BY event_id",
+        alert_id,
+    )
 
 
 def test_a_service_alert_opens_once_and_closes_when_the_run_succeeds(db):
@@ -76,8 +79,14 @@ def test_a_person_acknowledges_reopens_and_resolves_each_change_notified(db):
 def test_a_silence_in_force_marks_a_person_s_change_silenced(db):
     with connect(db) as con:
         alert_id = raise_system_alert(con, "inbox", "导入失败", NOW)
-        add_silence(con, author="王五", reason="维护", rule_id=SYSTEM, now=NOW,
-                    expires_at=NOW + timedelta(hours=1))  # fmt: skip
+        add_silence(
+            con,
+            author="王五",
+            reason="维护",
+            rule_id=SYSTEM,
+            now=NOW,
+            expires_at=NOW + timedelta(hours=1),
+        )
         acknowledge(con, alert_id, "张三", None, NOW + timedelta(minutes=1))
     assert [r[3] for r in _history(db, alert_id)] == ["pending", "silenced"]
 
@@ -86,8 +95,10 @@ def test_queued_actions_are_applied_or_refused_with_the_state_machine_s_reason(d
     with connect(db) as con:
         alert_id = raise_system_alert(con, "notify", "发送失败", NOW)
     with open_state(db) as state:
-        ids = [queue_action(state, kind, "张三", {"note": None}, alert_id)
-               for kind in ("ack", "ack", "resolve", "resolve", "ack")]  # fmt: skip
+        ids = [
+            queue_action(state, kind, "张三", {"note": None}, alert_id)
+            for kind in ("ack", "ack", "resolve", "resolve", "ack")
+        ]
         state.commit()
     with connect(db) as con:
         assert apply_actions(con, db) == 5

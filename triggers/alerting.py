@@ -109,10 +109,13 @@ def _lights(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
     label = pl.col("level").replace_strict(LEVEL_WORDS, default="")
     return frame.filter(pl.col("level").is_in(ALERT_LEVELS)).with_columns(
         message=pl.format(
-            "{}「{}」{}：{}", pl.col("region_name"), pl.col(name), label,
+            "{}「{}」{}：{}",
+            pl.col("region_name"),
+            pl.col(name),
+            label,
             pl.col("reasons").list.join("；"),
         )
-    )  # fmt: skip
+    )
 
 
 def _single(frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
@@ -141,12 +144,15 @@ def _bonds(frame: pl.LazyFrame, rules: list) -> pl.LazyFrame:
         .with_columns(
             message=pl.format(
                 "{}原规则考核期已结束，现由规则 {} 考核（{}）：{}；告警保留至达标或人工关闭",
-                project, pl.col("rule_id"), label, pl.col("reason"),
+                project,
+                pl.col("rule_id"),
+                label,
+                pl.col("reason"),
             ),
             rule_id=pl.col("earlier"),
             level=pl.lit(HOLD),
         )
-    )  # fmt: skip
+    )
     return pl.concat([_single(frame, "project"), outside, handed], how="diagonal_relaxed")
 
 

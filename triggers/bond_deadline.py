@@ -60,21 +60,45 @@ def _grade(as_of: date) -> list[pl.Expr]:
         days=pl.col("at_risk_days")
     )
     level = (
-        pl.when(pl.col("reached")).then(pl.lit("green"))
-        .when(passed | stalled | late).then(pl.lit("red"))
-        .when(no_pace | at_risk).then(pl.lit("yellow"))
+        pl.when(pl.col("reached"))
+        .then(pl.lit("green"))
+        .when(passed | stalled | late)
+        .then(pl.lit("red"))
+        .when(no_pace | at_risk)
+        .then(pl.lit("yellow"))
         .otherwise(pl.lit("green"))
-    )  # fmt: skip
+    )
     rate = (pl.col("spending_rate") * 100).round(1).cast(pl.String)
     reason = (
-        pl.when(pl.col("reached")).then(pl.format("已达到目标（支出进度 {}%）", rate))
-        .when(passed).then(pl.format("截止日 {} 已过，支出进度 {}% 未达目标", pl.col("deadline"), rate))
-        .when(stalled).then(pl.format("{} 至 {} 无支出进展", pl.col("previous_as_of"), pl.col("as_of")))
-        .when(late).then(pl.format("按当前进度预计 {} 达标，晚于截止日 {}", pl.col("projected_date"), pl.col("deadline")))
-        .when(no_pace).then(pl.lit("仅一期数据且无资金到位日期，无法测算进度"))
-        .when(at_risk).then(pl.format("预计 {} 达标，距截止日 {} 不足 {} 天", pl.col("projected_date"), pl.col("deadline"), pl.col("at_risk_days")))
-        .otherwise(pl.format("预计 {} 达标，早于截止日 {}", pl.col("projected_date"), pl.col("deadline")))
-    )  # fmt: skip
+        pl.when(pl.col("reached"))
+        .then(pl.format("已达到目标（支出进度 {}%）", rate))
+        .when(passed)
+        .then(pl.format("截止日 {} 已过，支出进度 {}% 未达目标", pl.col("deadline"), rate))
+        .when(stalled)
+        .then(pl.format("{} 至 {} 无支出进展", pl.col("previous_as_of"), pl.col("as_of")))
+        .when(late)
+        .then(
+            pl.format(
+                "按当前进度预计 {} 达标，晚于截止日 {}",
+                pl.col("projected_date"),
+                pl.col("deadline"),
+            )
+        )
+        .when(no_pace)
+        .then(pl.lit("仅一期数据且无资金到位日期，无法测算进度"))
+        .when(at_risk)
+        .then(
+            pl.format(
+                "预计 {} 达标，距截止日 {} 不足 {} 天",
+                pl.col("projected_date"),
+                pl.col("deadline"),
+                pl.col("at_risk_days"),
+            )
+        )
+        .otherwise(
+            pl.format("预计 {} 达标，早于截止日 {}", pl.col("projected_date"), pl.col("deadline"))
+        )
+    )
     return [level.alias("level"), reason.alias("reason")]
 
 
@@ -101,10 +125,14 @@ def _out_of_window(rule) -> list[pl.Expr]:
     window = f"规则「{rule.title}」考核期 {rule.effective.start} 至 {rule.effective.end} 已结束"
     reason = pl.format(
         "不在任何规则的考核期内（{}，截止日 {}）：截至 {} 支出进度 {}%，{}",
-        pl.lit(window), pl.col("deadline"), pl.col("as_of"), rate,
-        pl.when(pl.col("reached")).then(pl.lit("已达到目标"))
+        pl.lit(window),
+        pl.col("deadline"),
+        pl.col("as_of"),
+        rate,
+        pl.when(pl.col("reached"))
+        .then(pl.lit("已达到目标"))
         .otherwise(pl.lit("未达目标，告警保留至人工关闭或新规则覆盖后达标")),
-    )  # fmt: skip
+    )
     return [pl.lit(OUT_OF_WINDOW).alias("level"), reason.alias("reason")]
 
 
@@ -196,13 +224,43 @@ def evaluate_bond_counties(projects: pl.DataFrame, as_of: date) -> pl.DataFrame:
 
 
 PROJECT_COLUMNS = [
-    "rule_id", "as_of", "region_code", "region_name", "project", "project_unit", "department",
+    "rule_id",
+    "as_of",
+    "region_code",
+    "region_name",
+    "project",
+    "project_unit",
+    "department",
     "quota_fen",
-    "spent_fen", "spending_rate", "deadline", "target_e4", "at_risk_days", "previous_as_of",
-    "pace_basis", "pace_days", "delta_fen", "projected_date", "reached", "level", "reason",
-]  # fmt: skip
+    "spent_fen",
+    "spending_rate",
+    "deadline",
+    "target_e4",
+    "at_risk_days",
+    "previous_as_of",
+    "pace_basis",
+    "pace_days",
+    "delta_fen",
+    "projected_date",
+    "reached",
+    "level",
+    "reason",
+]
 COUNTY_COLUMNS = [
-    "rule_id", "as_of", "region_code", "region_name", "projects", "quota_fen", "spent_fen",
-    "spending_rate", "deadline", "target_e4", "previous_as_of", "per_day_fen", "projected_date",
-    "reached", "level", "reason",
-]  # fmt: skip
+    "rule_id",
+    "as_of",
+    "region_code",
+    "region_name",
+    "projects",
+    "quota_fen",
+    "spent_fen",
+    "spending_rate",
+    "deadline",
+    "target_e4",
+    "previous_as_of",
+    "per_day_fen",
+    "projected_date",
+    "reached",
+    "level",
+    "reason",
+]

@@ -51,11 +51,25 @@ def evaluate_carryover(rule, rules: list, frames: dict, as_of: date) -> pl.DataF
     )
     reason = (
         pl.when(pl.col("level") == "red")
-        .then(pl.format("{} 年安排的资金{}至 {} 仍有 {} 万元未支出，应收回统筹",
-                        pl.col("budget_year"), advance, pl.col("recall_on"), balance))
-        .otherwise(pl.format("{} 年安排的资金{}尚有 {} 万元未支出，{} 后将收回统筹",
-                             pl.col("budget_year"), advance, balance, pl.col("recall_on")))
-    )  # fmt: skip
+        .then(
+            pl.format(
+                "{} 年安排的资金{}至 {} 仍有 {} 万元未支出，应收回统筹",
+                pl.col("budget_year"),
+                advance,
+                pl.col("recall_on"),
+                balance,
+            )
+        )
+        .otherwise(
+            pl.format(
+                "{} 年安排的资金{}尚有 {} 万元未支出，{} 后将收回统筹",
+                pl.col("budget_year"),
+                advance,
+                balance,
+                pl.col("recall_on"),
+            )
+        )
+    )
     return (
         out.with_columns(rule_id=pl.lit(rule.id), reason=reason)
         .select(CARRYOVER_COLUMNS)
@@ -64,6 +78,18 @@ def evaluate_carryover(rule, rules: list, frames: dict, as_of: date) -> pl.DataF
 
 
 CARRYOVER_COLUMNS = [
-    "rule_id", "as_of", "region_code", "region_name", "fund_code", "fund_name", "budget_year",
-    "received_fen", "paid_fen", "balance_fen", "recall_on", "days_left", "level", "reason",
-]  # fmt: skip
+    "rule_id",
+    "as_of",
+    "region_code",
+    "region_name",
+    "fund_code",
+    "fund_name",
+    "budget_year",
+    "received_fen",
+    "paid_fen",
+    "balance_fen",
+    "recall_on",
+    "days_left",
+    "level",
+    "reason",
+]

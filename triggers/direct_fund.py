@@ -146,31 +146,68 @@ def _reasons() -> pl.Expr:
     region_rate = pl.col("region_paid") / pl.col("region_received")
     peer_rate = pl.col("peer_paid") / pl.col("peer_received")
     reasons = [
-        pl.when(pl.col("overdue")).then(pl.format(
-            "分配未完成（分配率 {}），已超过分配期限 {}", pl.col("ar_text"), pl.col("deadline_text"))),
-        pl.when(pl.col("own_funds")).then(pl.format(
-            "有 {} 笔支付拨入实有资金账户，共 {} 万元",
-            pl.col("own_funds_payments"), (pl.col("own_funds_fen") / 1_000_000).round(2))),
-        pl.when(pl.col("far_behind") | pl.col("behind")).then(pl.format(
-            "支出进度 {} 落后时序进度 {} 共 {} 个百分点",
-            pl.col("sp_text"), pl.col("tp_text"), pl.col("pts_text"))),
-        pl.when(pl.col("due_soon")).then(pl.format(
-            "分配率 {}，分配期限 {} 将在 {} 天内到期",
-            pl.col("ar_text"), pl.col("deadline_text"), pl.col("due_soon_days"))),
-        pl.when(pl.col("below_peers")).then(pl.format(
-            "本地区支出进度 {} 低于同级平均 {}", _percent(region_rate), _percent(peer_rate))),
+        pl.when(pl.col("overdue")).then(
+            pl.format(
+                "分配未完成（分配率 {}），已超过分配期限 {}",
+                pl.col("ar_text"),
+                pl.col("deadline_text"),
+            )
+        ),
+        pl.when(pl.col("own_funds")).then(
+            pl.format(
+                "有 {} 笔支付拨入实有资金账户，共 {} 万元",
+                pl.col("own_funds_payments"),
+                (pl.col("own_funds_fen") / 1_000_000).round(2),
+            )
+        ),
+        pl.when(pl.col("far_behind") | pl.col("behind")).then(
+            pl.format(
+                "支出进度 {} 落后时序进度 {} 共 {} 个百分点",
+                pl.col("sp_text"),
+                pl.col("tp_text"),
+                pl.col("pts_text"),
+            )
+        ),
+        pl.when(pl.col("due_soon")).then(
+            pl.format(
+                "分配率 {}，分配期限 {} 将在 {} 天内到期",
+                pl.col("ar_text"),
+                pl.col("deadline_text"),
+                pl.col("due_soon_days"),
+            )
+        ),
+        pl.when(pl.col("below_peers")).then(
+            pl.format(
+                "本地区支出进度 {} 低于同级平均 {}", _percent(region_rate), _percent(peer_rate)
+            )
+        ),
         pl.when(pl.col("received_fen") <= 0).then(pl.lit("上级下达金额为 0，无法计算进度")),
         pl.when(pl.col("release_date").is_null()).then(pl.lit("缺少下达日期，无法判断分配期限")),
-        pl.when(pl.col("level") == "green").then(pl.format(
-            "进度正常：支出进度 {}，时序进度 {}", pl.col("sp_text"), pl.col("tp_text"))),
+        pl.when(pl.col("level") == "green").then(
+            pl.format("进度正常：支出进度 {}，时序进度 {}", pl.col("sp_text"), pl.col("tp_text"))
+        ),
         pl.when(pl.col("stale")).then(pl.format("数据截至 {}，已较久未更新", pl.col("as_of"))),
-    ]  # fmt: skip
+    ]
     return pl.concat_list(reasons).list.drop_nulls().alias("reasons")
 
 
 FUND_COLUMNS = [
-    "rule_id", "as_of", "region_code", "region_name", "fund_code", "fund_name", "department",
+    "rule_id",
+    "as_of",
+    "region_code",
+    "region_name",
+    "fund_code",
+    "fund_name",
+    "department",
     "received_fen",
-    "allocated_fen", "paid_fen", "allocation_rate", "spending_rate", "time_progress",
-    "allocation_deadline", "own_funds_payments", "level", "reasons", "stale",
-]  # fmt: skip
+    "allocated_fen",
+    "paid_fen",
+    "allocation_rate",
+    "spending_rate",
+    "time_progress",
+    "allocation_deadline",
+    "own_funds_payments",
+    "level",
+    "reasons",
+    "stale",
+]

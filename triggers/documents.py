@@ -76,10 +76,20 @@ def render_documents(
             if mine.height:
                 parts.append(
                     mine.with_columns(
-                        step_name=pl.lit(step.name), document=pl.lit(step.document), text=render(step.template)
-                    ).select("alert_id", "rule_id", "subject", "escalation_step", "step_name",
-                             "step_on", "document", "text")
-                )  # fmt: skip
+                        step_name=pl.lit(step.name),
+                        document=pl.lit(step.document),
+                        text=render(step.template),
+                    ).select(
+                        "alert_id",
+                        "rule_id",
+                        "subject",
+                        "escalation_step",
+                        "step_name",
+                        "step_on",
+                        "document",
+                        "text",
+                    )
+                )
     if not parts:
         return pl.DataFrame(schema=DOCUMENT_SCHEMA)
     return pl.concat(parts).cast(DOCUMENT_SCHEMA)

@@ -100,11 +100,14 @@ def transition(
     new_ids = pl.int_range(0, pl.len(), dtype=pl.Int64).over("is_new") + next_id
     worse = _severity("level_new") > _severity("level")
     status = (
-        pl.when(pl.col("is_new")).then(pl.lit("firing"))
-        .when(pl.col("gone")).then(pl.lit("resolved"))
-        .when((pl.col("status") == "acknowledged") & worse).then(pl.lit("firing"))
+        pl.when(pl.col("is_new"))
+        .then(pl.lit("firing"))
+        .when(pl.col("gone"))
+        .then(pl.lit("resolved"))
+        .when((pl.col("status") == "acknowledged") & worse)
+        .then(pl.lit("firing"))
         .otherwise(pl.col("status"))
-    )  # fmt: skip
+    )
     level = pl.coalesce("level_new", "level")
     red_since = (
         pl.when(level != "red")
@@ -165,14 +168,18 @@ def _events(changed: pl.DataFrame, as_of: date, now: datetime) -> pl.DataFrame:
         | (pl.col("escalation_step") != pl.col("old_step"))
     )
     note = (
-        pl.when(pl.col("old_status").is_null()).then(pl.lit("新告警"))
+        pl.when(pl.col("old_status").is_null())
+        .then(pl.lit("新告警"))
         .when((pl.col("status") == "resolved") & pl.col("rule_removed"))
         .then(pl.lit("规则已删除或停用，告警关闭"))
-        .when(pl.col("status") == "resolved").then(pl.lit("条件已解除，自动恢复"))
-        .when(pl.col("status") != pl.col("old_status")).then(pl.lit("级别升高，重新告警"))
-        .when(pl.col("level") != pl.col("old_level")).then(pl.lit("级别变化"))
+        .when(pl.col("status") == "resolved")
+        .then(pl.lit("条件已解除，自动恢复"))
+        .when(pl.col("status") != pl.col("old_status"))
+        .then(pl.lit("级别升高，重新告警"))
+        .when(pl.col("level") != pl.col("old_level"))
+        .then(pl.lit("级别变化"))
         .otherwise(pl.lit("督办升级"))
-    )  # fmt: skip
+    )
     return moved.select(
         "alert_id",
         *KEY,

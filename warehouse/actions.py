@@ -33,11 +33,15 @@ def apply_actions(con: duckdb.DuckDBPyConnection, db: Path) -> int:
                     )
                 else:
                     add_silence(
-                        con, author=action["actor"], reason=payload["reason"], now=at,
+                        con,
+                        author=action["actor"],
+                        reason=payload["reason"],
+                        now=at,
                         expires_at=at + timedelta(hours=float(payload["hours"])),
-                        rule_id=payload.get("rule_id"), subject_prefix=payload.get("subject_prefix"),
+                        rule_id=payload.get("rule_id"),
+                        subject_prefix=payload.get("subject_prefix"),
                         region_prefix=payload.get("region_prefix"),
-                    )  # fmt: skip
+                    )
                 result = "applied"
             except (AlertNotFound, AlertStateError) as exc:
                 result = f"refused: {exc}"

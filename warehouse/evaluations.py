@@ -85,9 +85,16 @@ def store_evaluation(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -
         evaluation_id = next_id(con, "evaluation_id_seq")
         con.execute(
             "INSERT INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [evaluation_id, record.as_of, record.started_at, record.finished_at,
-             len(record.health), len(unhealthy), record.cause],
-        )  # fmt: skip
+            [
+                evaluation_id,
+                record.as_of,
+                record.started_at,
+                record.finished_at,
+                len(record.health),
+                len(unhealthy),
+                record.cause,
+            ],
+        )
         if record.health:
             health = pl.DataFrame(record.health).with_columns(evaluation_id=pl.lit(evaluation_id))
             con.register("health_rows", health)

@@ -46,17 +46,45 @@ def county_cards(counties: pl.DataFrame) -> list[dbc.Col]:
     order = pl.col("level").replace_strict({"red": 0, "yellow": 1, "green": 2}, default=3)
     shown = counties.sort(order, pl.col("spending_rate").fill_null(0)).head(MAX_CARDS)
     cards = [
-        dbc.Col(dbc.Card(dbc.CardBody([
-            html.Div([html.Strong(c["region_name"], className="me-2"), badge(c["level"]),
-                      html.Span(f"{c['projects']} 个项目", className="text-muted small")]),
-            html.Div([html.Span(pct(c["spending_rate"]), className="value me-2"),
-                      html.Span(f"支出进度（目标 {pct(c['target_rate'])}）", className="small text-muted")]),
-            html.Div(f"额度 {money(c['quota_yuan'])} · 已支出 {money(c['spent_yuan'])}", className="small"),
-            html.Div(f"截止日期 {day(c['deadline'])} · 预计达标 {_projected(c)}", className="small"),
-            html.Div(c["reason"], className="small text-muted"),
-        ]), className=f"kpi {c['level']} h-100 county-card"), xs=12, md=6, xl=3)
+        dbc.Col(
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        html.Div(
+                            [
+                                html.Strong(c["region_name"], className="me-2"),
+                                badge(c["level"]),
+                                html.Span(f"{c['projects']} 个项目", className="text-muted small"),
+                            ]
+                        ),
+                        html.Div(
+                            [
+                                html.Span(pct(c["spending_rate"]), className="value me-2"),
+                                html.Span(
+                                    f"支出进度（目标 {pct(c['target_rate'])}）",
+                                    className="small text-muted",
+                                ),
+                            ]
+                        ),
+                        html.Div(
+                            f"额度 {money(c['quota_yuan'])} · 已支出 {money(c['spent_yuan'])}",
+                            className="small",
+                        ),
+                        html.Div(
+                            f"截止日期 {day(c['deadline'])} · 预计达标 {_projected(c)}",
+                            className="small",
+                        ),
+                        html.Div(c["reason"], className="small text-muted"),
+                    ]
+                ),
+                className=f"kpi {c['level']} h-100 county-card",
+            ),
+            xs=12,
+            md=6,
+            xl=3,
+        )
         for c in shown.iter_rows(named=True)
-    ]  # fmt: skip
+    ]
     if counties.height > MAX_CARDS:
         more = counties.height - MAX_CARDS
         cards.append(
@@ -81,23 +109,39 @@ def history_figure(snapshots: pl.DataFrame, row: dict) -> go.Figure:
     """Return one project's spending rate over its snapshots, with the target and the deadline."""
     title = f"{row['region_name']} · {row['project']} 历次快照"
     deadline = date.fromisoformat(row["deadline"]) if row.get("deadline") else None
-    return figures.history(snapshots, {"spending_rate": "支出进度"}, title,
-                           target=row.get("target_rate"), deadline=deadline)  # fmt: skip
+    return figures.history(
+        snapshots,
+        {"spending_rate": "支出进度"},
+        title,
+        target=row.get("target_rate"),
+        deadline=deadline,
+    )
 
 
 PAGE = columns.Findings(
-    prefix="bonds", source="bond_projects", query=reads.query_bond_projects,
-    history=reads.query_bond_history, key="project", figure=history_figure, columns=COLUMNS,
-    pinned=("region_name", "project"), money=("quota", "spent"),
-    rates={"spending_rate": "spending_pct"}, levels=BOND_LEVELS, counted=("个项目", "个"),
-    sheet="专项债券项目", extra_headers={"region_code": "县市编码"}, hint=HINT,
-)  # fmt: skip
+    prefix="bonds",
+    source="bond_projects",
+    query=reads.query_bond_projects,
+    history=reads.query_bond_history,
+    key="project",
+    figure=history_figure,
+    columns=COLUMNS,
+    pinned=("region_name", "project"),
+    money=("quota", "spent"),
+    rates={"spending_rate": "spending_pct"},
+    levels=BOND_LEVELS,
+    counted=("个项目", "个"),
+    sheet="专项债券项目",
+    extra_headers={"region_code": "县市编码"},
+    hint=HINT,
+)
 rows, summary, export_name = PAGE.rows, PAGE.summary, PAGE.export_name
 grid_rows, history_panel, excel_download = columns.callbacks(PAGE)
 
 
-def layout(region: str | None = None, level: str | None = None, department: str | None = None,
-           **_kwargs):  # fmt: skip
+def layout(
+    region: str | None = None, level: str | None = None, department: str | None = None, **_kwargs
+):
     """Return the special-bond page for the signed-in user's scope (filters may come from the URL)."""
     region = data.region_param(region)
     try:
@@ -108,9 +152,13 @@ def layout(region: str | None = None, level: str | None = None, department: str 
     # a county has bonds when it has projects: the region filter offers only those
     with_bonds = regions.filter(pl.col("region_code").is_in(counties["region_code"].implode()))
     options = columns.options(with_bonds, "region_code", "region_name")
-    return html.Div([
-        header("专项债券", "按县市汇总的支出进度与预计达标日期；项目红灯优先"),
-        dbc.Row(county_cards(counties), className="g-2 mb-3", id="bonds-counties")
-        if counties.height else message("暂无专项债券数据"),
-        *columns.body(PAGE, frame, options, departments, region, level, department),
-    ], id="bonds")  # fmt: skip
+    return html.Div(
+        [
+            header("专项债券", "按县市汇总的支出进度与预计达标日期；项目红灯优先"),
+            dbc.Row(county_cards(counties), className="g-2 mb-3", id="bonds-counties")
+            if counties.height
+            else message("暂无专项债券数据"),
+            *columns.body(PAGE, frame, options, departments, region, level, department),
+        ],
+        id="bonds",
+    )

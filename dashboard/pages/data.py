@@ -21,10 +21,19 @@ from warehouse import reads
 
 dash.register_page(__name__, path="/data", name="数据", order=5)
 
-KIND_NAMES = {"cpi": "价格指数（CPI）", "funds": "直达资金", "payments": "国库支付明细",
-              "bonds": "专项债券", "beneficiaries": "保障对象人数"}  # fmt: skip
-ACCOUNT_STATUS = {"loaded": ("已导入", "success"), "partial": ("部分导入，有隔离行", "warning"),
-                  "duplicate": ("重复文件，未导入", "info"), "rejected": ("拒收", "danger")}  # fmt: skip
+KIND_NAMES = {
+    "cpi": "价格指数（CPI）",
+    "funds": "直达资金",
+    "payments": "国库支付明细",
+    "bonds": "专项债券",
+    "beneficiaries": "保障对象人数",
+}
+ACCOUNT_STATUS = {
+    "loaded": ("已导入", "success"),
+    "partial": ("部分导入，有隔离行", "warning"),
+    "duplicate": ("重复文件，未导入", "info"),
+    "rejected": ("拒收", "danger"),
+}
 INGEST_STATUS = {"loaded": "已导入", "partial": "部分导入"}
 REFUSED = "此页面仅限财政干部和管理员：上传文件和查看导入数据需要相应权限。"
 MAX_UPLOAD_MB = 50
@@ -32,53 +41,112 @@ SHOWN_ERRORS = 10
 INGEST_COLUMNS = [
     {"field": "ingest_id", "headerName": "编号", "maxWidth": 100},
     {"field": "kind", "headerName": "类型", "maxWidth": 160},
-    {"field": "file_name", "headerName": "文件", "flex": 2, "minWidth": 300, "tooltipField": "file_name"},
+    {
+        "field": "file_name",
+        "headerName": "文件",
+        "flex": 2,
+        "minWidth": 300,
+        "tooltipField": "file_name",
+    },
     {"field": "status", "headerName": "状态", "maxWidth": 130},
-    *({"field": f"rows_{n}", "headerName": h, "maxWidth": 110, "type": "numericColumn"}
-      for n, h in (("read", "读取"), ("loaded", "导入"), ("quarantined", "隔离"), ("skipped", "跳过"))),
+    *(
+        {"field": f"rows_{n}", "headerName": h, "maxWidth": 110, "type": "numericColumn"}
+        for n, h in (
+            ("read", "读取"),
+            ("loaded", "导入"),
+            ("quarantined", "隔离"),
+            ("skipped", "跳过"),
+        )
+    ),
     {"field": "finished_at", "headerName": "完成时间", "minWidth": 170},
-]  # fmt: skip
+]
 QUARANTINE_COLUMNS = [
     {"field": "ingest_id", "headerName": "导入编号", "maxWidth": 110},
-    {"field": "file_name", "headerName": "文件", "flex": 1, "minWidth": 240, "tooltipField": "file_name"},
+    {
+        "field": "file_name",
+        "headerName": "文件",
+        "flex": 1,
+        "minWidth": 240,
+        "tooltipField": "file_name",
+    },
     {"field": "source_row", "headerName": "行", "maxWidth": 90, "type": "numericColumn"},
     {"field": "column_name", "headerName": "列", "maxWidth": 140},
     {"field": "reason", "headerName": "原因", "flex": 2, "minWidth": 280, "tooltipField": "reason"},
-    {"field": "raw_row", "headerName": "原始内容", "flex": 2, "minWidth": 320, "tooltipField": "raw_row"},
-]  # fmt: skip
-UPLOAD_STYLE = {"border": "2px dashed #9aa7b8", "borderRadius": "6px", "padding": "1.2rem",
-                "textAlign": "center", "background": "#fff", "cursor": "pointer"}  # fmt: skip
+    {
+        "field": "raw_row",
+        "headerName": "原始内容",
+        "flex": 2,
+        "minWidth": 320,
+        "tooltipField": "raw_row",
+    },
+]
+UPLOAD_STYLE = {
+    "border": "2px dashed #9aa7b8",
+    "borderRadius": "6px",
+    "padding": "1.2rem",
+    "textAlign": "center",
+    "background": "#fff",
+    "cursor": "pointer",
+}
 
 
 def layout(**_kwargs):
     """Return the upload form and the ingest and quarantine grids (staff and admins only)."""
     if not data.user().may_act:
         return html.Div([header("数据"), message(REFUSED, "danger")], id="data-page")
-    return html.Div([
-        header("数据", "上传源文件，查看导入记录与隔离数据"),
-        html.H5("上传文件"), upload_form(),
-        html.H5("导入记录", className="mt-4"), ingest_grid(),
-        html.H5("隔离数据", className="mt-4"), quarantine_grid(),
-    ], id="data-page")  # fmt: skip
+    return html.Div(
+        [
+            header("数据", "上传源文件，查看导入记录与隔离数据"),
+            html.H5("上传文件"),
+            upload_form(),
+            html.H5("导入记录", className="mt-4"),
+            ingest_grid(),
+            html.H5("隔离数据", className="mt-4"),
+            quarantine_grid(),
+        ],
+        id="data-page",
+    )
 
 
 def upload_form() -> html.Div:
     """Return the kind choice, the drop zone, and where the upload's progress shows."""
     folder = _inbox().resolve()
-    return html.Div([
-        dbc.Row([
-            dbc.Col(dcc.Dropdown(id="data-kind", placeholder="先选择文件类型", clearable=False,
-                                 options=[{"label": n, "value": k} for k, n in KIND_NAMES.items()]), md=3),
-            dbc.Col(dcc.Upload(id="data-upload", disabled=True, accept=".csv,.xlsx,.xls",
-                               max_size=MAX_UPLOAD_MB << 20, style=UPLOAD_STYLE,
-                               children=html.Div(["把文件拖到这里，或", html.A("点击选择文件")])), md=9),
-        ], className="g-2 align-items-center"),
-        html.Div(f"CSV 或 Excel，单个文件不超过 {MAX_UPLOAD_MB} MB；更大的文件可直接移入收件箱 {folder} 下对应类型的文件夹（如 payments/）",
-                 className="small text-muted my-1"),
-        html.Div(id="data-upload-status"),
-        dcc.Store(id="data-upload-name"),
-        dcc.Interval(id="data-poll", interval=2000, disabled=True),
-    ])  # fmt: skip
+    return html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dcc.Dropdown(
+                            id="data-kind",
+                            placeholder="先选择文件类型",
+                            clearable=False,
+                            options=[{"label": n, "value": k} for k, n in KIND_NAMES.items()],
+                        ),
+                        md=3,
+                    ),
+                    dbc.Col(
+                        dcc.Upload(
+                            id="data-upload",
+                            disabled=True,
+                            accept=".csv,.xlsx,.xls",
+                            max_size=MAX_UPLOAD_MB << 20,
+                            style=UPLOAD_STYLE,
+                            children=html.Div(["把文件拖到这里，或", html.A("点击选择文件")]),
+                        ),
+                        md=9,
+                    ),
+                ],
+                className="g-2 align-items-center",
+            ),
+            html.Div(
+                f"CSV 或 Excel，单个文件不超过 {MAX_UPLOAD_MB} MB；更大的文件可直接移入收件箱 {folder} 下对应类型的文件夹（如 payments/）",
+                className="small text-muted my-1",
+            ),
+            html.Div(id="data-upload-status"),
+            dcc.Store(id="data-upload-name"),
+            dcc.Interval(id="data-poll", interval=2000, disabled=True),
+        ]
+    )
 
 
 @callback(Output("data-upload", "disabled"), Input("data-kind", "value"))
@@ -132,8 +200,11 @@ def progress(folder: Path, stored: str) -> dbc.Alert:
     if account is not None:
         return account_view(account)
     if not inbox.watcher_alive(folder):
-        return message(f"没有运行中的导入服务：文件已保存在收件箱 {folder.resolve()}，"
-                       "运行 policy-monitor watch 后会自动导入", "warning")  # fmt: skip
+        return message(
+            f"没有运行中的导入服务：文件已保存在收件箱 {folder.resolve()}，"
+            "运行 policy-monitor watch 后会自动导入",
+            "warning",
+        )
     return message("已收到，等待导入服务处理…", "info")
 
 
@@ -141,19 +212,34 @@ def account_view(account: dict) -> dbc.Alert:
     """Return a file's account: status, row counts, message, the first errors by row."""
     word, colour = ACCOUNT_STATUS.get(account["status"], (account["status"], "secondary"))
     loaded = account["status"] in ("loaded", "partial")
-    counts = (f"读取 {account['rows_read']} 行，导入 {account['rows_loaded']}，"
-              f"隔离 {account['rows_quarantined']}，跳过 {account['rows_skipped']}")  # fmt: skip
+    counts = (
+        f"读取 {account['rows_read']} 行，导入 {account['rows_loaded']}，"
+        f"隔离 {account['rows_quarantined']}，跳过 {account['rows_skipped']}"
+    )
     errors = (account.get("errors") or []) if loaded else []
     total = account.get("errors_total") or 0
-    return dbc.Alert([
-        html.Strong(f"{word}：{account['file']}"),
-        html.Div(counts) if loaded else None,
-        html.Div(account["message"]) if account.get("message") else None,
-        html.Ul([html.Li(error_text(e)) for e in errors[:SHOWN_ERRORS]], className="mb-1") if errors else None,
-        html.Div(f"…共 {total} 处问题，见下方隔离数据") if loaded and total > SHOWN_ERRORS else None,
-        *(html.Div(f"注意：{w}") for w in account.get("warnings") or []),
-        html.Div("规则评估完成后，导入记录与各页数据随之更新（刷新本页查看）", className="small mt-1") if loaded else None,
-    ], color=colour, id="data-account", className="my-2")  # fmt: skip
+    return dbc.Alert(
+        [
+            html.Strong(f"{word}：{account['file']}"),
+            html.Div(counts) if loaded else None,
+            html.Div(account["message"]) if account.get("message") else None,
+            html.Ul([html.Li(error_text(e)) for e in errors[:SHOWN_ERRORS]], className="mb-1")
+            if errors
+            else None,
+            html.Div(f"…共 {total} 处问题，见下方隔离数据")
+            if loaded and total > SHOWN_ERRORS
+            else None,
+            *(html.Div(f"注意：{w}") for w in account.get("warnings") or []),
+            html.Div(
+                "规则评估完成后，导入记录与各页数据随之更新（刷新本页查看）", className="small mt-1"
+            )
+            if loaded
+            else None,
+        ],
+        color=colour,
+        id="data-account",
+        className="my-2",
+    )
 
 
 def error_text(error: dict) -> str:

@@ -39,20 +39,33 @@ def history_figure(snapshots: pl.DataFrame, row: dict) -> go.Figure:
 
 
 PAGE = columns.Findings(
-    prefix="funds", source="fund_warnings", query=reads.query_fund_warnings,
-    history=reads.query_fund_history, key="fund_code", figure=history_figure, columns=COLUMNS,
-    pinned=("region_name", "fund_name"), money=("received", "allocated", "paid"),
-    rates={"allocation_rate": "allocation_pct", "spending_rate": "spending_pct",
-           "time_progress": "time_pct"},
-    levels=LEVELS, counted=("项", "项"), sheet="直达资金预警", extra_headers={"region_code": "地区编码"},
+    prefix="funds",
+    source="fund_warnings",
+    query=reads.query_fund_warnings,
+    history=reads.query_fund_history,
+    key="fund_code",
+    figure=history_figure,
+    columns=COLUMNS,
+    pinned=("region_name", "fund_name"),
+    money=("received", "allocated", "paid"),
+    rates={
+        "allocation_rate": "allocation_pct",
+        "spending_rate": "spending_pct",
+        "time_progress": "time_pct",
+    },
+    levels=LEVELS,
+    counted=("项", "项"),
+    sheet="直达资金预警",
+    extra_headers={"region_code": "地区编码"},
     hint="点击表格中的一行，查看该资金历次快照的分配率和支出进度。",
-)  # fmt: skip
+)
 rows, summary, export_name = PAGE.rows, PAGE.summary, PAGE.export_name
 grid_rows, history_panel, excel_download = columns.callbacks(PAGE)
 
 
-def layout(region: str | None = None, level: str | None = None, department: str | None = None,
-           **_kwargs):  # fmt: skip
+def layout(
+    region: str | None = None, level: str | None = None, department: str | None = None, **_kwargs
+):
     """Return the fund-warnings page for the signed-in user's scope (filters may come from the URL)."""
     region = data.region_param(region)
     try:
@@ -60,7 +73,10 @@ def layout(region: str | None = None, level: str | None = None, department: str 
     except data.DataUnavailable as exc:
         return html.Div([header("直达资金"), message(str(exc))])
     options = columns.options(regions, "region_code", "region_name")
-    return html.Div([
-        header("直达资金", "红灯优先；点击一行查看历次快照；导出的 Excel 与当前筛选一致"),
-        *columns.body(PAGE, frame, options, departments, region, level, department),
-    ], id="funds")  # fmt: skip
+    return html.Div(
+        [
+            header("直达资金", "红灯优先；点击一行查看历次快照；导出的 Excel 与当前筛选一致"),
+            *columns.body(PAGE, frame, options, departments, region, level, department),
+        ],
+        id="funds",
+    )

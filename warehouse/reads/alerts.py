@@ -32,8 +32,13 @@ def query_alerts(
         ORDER BY a.status = 'resolved', {level_rank("a.level")}, a.alert_id
         LIMIT $limit
     """
-    params = {"scope": scope, "region": region, "open_only": open_only, "limit": limit,
-              "id": alert_id}  # fmt: skip
+    params = {
+        "scope": scope,
+        "region": region,
+        "open_only": open_only,
+        "limit": limit,
+        "id": alert_id,
+    }
     return frame(con, sql, params)
 
 
@@ -60,9 +65,21 @@ def query_alert(con: duckdb.DuckDBPyConnection, alert_id: int) -> dict:
 
 
 RECORD_FIELDS = (
-    "rule_id", "subject", "kind", "region_code", "level", "status", "opened_at", "opened_as_of",
-    "message", "acknowledged_by", "acknowledged_at", "ack_note", "resolved_at", "escalation_level",
-)  # fmt: skip
+    "rule_id",
+    "subject",
+    "kind",
+    "region_code",
+    "level",
+    "status",
+    "opened_at",
+    "opened_as_of",
+    "message",
+    "acknowledged_by",
+    "acknowledged_at",
+    "ack_note",
+    "resolved_at",
+    "escalation_level",
+)
 
 
 def alert_record(row: dict) -> dict:

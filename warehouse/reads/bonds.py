@@ -35,8 +35,13 @@ def query_bond_projects(
         ORDER BY {level_rank("b.level")}, b.region_code, b.project
         LIMIT $limit
     """
-    params = {"scope": scope, "region": region, "level": level, "department": department,
-              "limit": limit}  # fmt: skip
+    params = {
+        "scope": scope,
+        "region": region,
+        "level": level,
+        "department": department,
+        "limit": limit,
+    }
     return frame(con, sql, params)
 
 

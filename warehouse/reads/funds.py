@@ -32,8 +32,13 @@ def query_fund_warnings(
         ORDER BY {level_rank("f.level")}, f.region_code, f.fund_code
         LIMIT $limit
     """
-    params = {"scope": scope, "region": region, "level": level, "department": department,
-              "limit": limit}  # fmt: skip
+    params = {
+        "scope": scope,
+        "region": region,
+        "level": level,
+        "department": department,
+        "limit": limit,
+    }
     return frame(con, sql, params)
 
 
