@@ -1,10 +1,9 @@
-"""What the finding pages (direct funds, special bonds) share: grid columns by kind, Excel headers
-and file names, the filter row, the summary line, and their callbacks (always in the viewer's scope).
+"""What the finding pages (direct funds, special bonds) share: Excel file names, the filter row,
+the summary line, the page's findings and their callbacks (always in the viewer's scope).
 
-A page describes its columns as field → (header, kind, width in px); the kind decides formatting.
+Their grid columns by kind and Excel headers are in `dashboard.column_kinds` (importable from here).
 """
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,66 +12,18 @@ from zoneinfo import ZoneInfo
 import dash
 import dash_bootstrap_components as dbc
 import polars as pl
-import polars.selectors as cs
 from dash import Input, Output, State, dcc, html
 
 from dashboard import data
-from dashboard.components import LEVEL_STYLE, export_button, grid, message
+from dashboard.column_kinds import Columns, excel_headers, findings_grid, grid_frame
+from dashboard.column_kinds import column_defs as column_defs
+from dashboard.components import export_button, message
 from dashboard.excel import to_excel
 from dashboard.format import LEVEL_WORDS, day
 from warehouse import reads
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 WAN = 10_000
-Columns = dict[str, tuple[str, str, int]]
-_WORDS = json.dumps(list(LEVEL_WORDS.values()), ensure_ascii=False)  # worst first
-_RIGHT = {"filter": "agNumberColumnFilter", "type": "rightAligned"}
-_WRAP = {"wrapText": True, "autoHeight": True,
-         "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"}}  # fmt: skip
-COLUMN_KINDS = {  # how a column of each kind is formatted
-    "text": {},
-    "name": _WRAP,
-    "money": _RIGHT | {"valueFormatter": {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value)"}},
-    "pct": _RIGHT | {"valueFormatter": {"function": "params.value == null ? '—' : d3.format('.1f')(params.value) + '%'"}},
-    "date": {"valueFormatter": {"function": "params.value ? d3.timeFormat('%Y年%-m月%-d日')"
-                                            "(d3.timeParse('%Y-%m-%d')(params.value)) : '—'"}},
-    "level": {"cellStyle": LEVEL_STYLE,
-              "comparator": {"function": f"{_WORDS}.indexOf(valueA) - {_WORDS}.indexOf(valueB)"}},
-    "reason": {"flex": 1, **_WRAP},
-}  # fmt: skip
-# components.grid gives click selection and Chinese paging; tooltips only where text is cut off
-GRID_OPTIONS = {"tooltipShowDelay": 300, "tooltipShowMode": "whenTruncated"}
-
-
-def column_defs(columns: Columns, pinned: tuple = ()) -> list[dict]:
-    """Return a grid's column definitions (Chinese headers, formatted numbers, coloured level)."""
-    return [
-        {
-            "field": field,
-            "headerName": name,
-            **COLUMN_KINDS[kind],
-            "wrapHeaderText": True,
-            "autoHeaderHeight": True,
-        }
-        | ({"minWidth": width} if kind == "reason" else {"width": width, "minWidth": 60})
-        | ({"tooltipField": field} if kind in ("text", "name", "reason") else {})
-        | ({"pinned": "left"} if field in pinned else {})
-        for field, (name, kind, width) in columns.items()
-    ]
-
-
-def findings_grid(grid_id: str, frame: pl.DataFrame, columns: Columns, pinned: tuple = ()):
-    """Return `components.grid` of `frame` with these columns and tooltips on cut-off text."""
-    table = grid(grid_id, frame, column_defs(columns, pinned))
-    table.dashGridOptions = {**table.dashGridOptions, **GRID_OPTIONS}
-    return table
-
-
-def excel_headers(columns: Columns, extra: dict[str, str]) -> dict[str, str]:
-    """Return field → Excel header: `extra` first, then the grid's headers ('(%)' on percents)."""
-    return extra | {
-        field: name + ("(%)" if kind == "pct" else "") for field, (name, kind, _) in columns.items()
-    }
 
 
 def export_name(sheet: str, now: datetime | None = None) -> str:
@@ -86,30 +37,56 @@ def options(frame: pl.DataFrame, value: str, label: str) -> list[dict]:
     return [{"value": v, "label": text} for v, text in pairs.iter_rows()]
 
 
-def filter_row(prefix: str, regions: list[dict], departments: list[str], region, level,
-               department, level_choices: dict, region_word: str = "地区") -> dbc.Row:  # fmt: skip
+def filter_row(
+    prefix: str,
+    regions: list[dict],
+    departments: list[str],
+    region,
+    level,
+    department,
+    level_choices: dict,
+    region_word: str = "地区",
+) -> dbc.Row:
     """Return the region, level and department dropdowns and the export button of a page."""
 
     def drop(name, choices, value, placeholder):
-        return dbc.Col(dcc.Dropdown(id=f"{prefix}-{name}", options=choices, value=value,
-                                    placeholder=placeholder, clearable=True), md=3)  # fmt: skip
+        return dbc.Col(
+            dcc.Dropdown(
+                id=f"{prefix}-{name}",
+                options=choices,
+                value=value,
+                placeholder=placeholder,
+                clearable=True,
+            ),
+            md=3,
+        )
 
-    return dbc.Row([
-        drop("region", regions, region, f"全部{region_word}"),
-        drop("level", [{"value": lv, "label": w} for lv, (w, _) in level_choices.items()], level, "全部等级"),
-        drop("department", [{"value": d, "label": d} for d in departments], department, "全部主管部门"),
-        dbc.Col([export_button(f"{prefix}-export"), html.Span(id=f"{prefix}-export-status")], md=3),
-    ], className="g-2 mb-2 align-items-center no-print")  # fmt: skip
+    return dbc.Row(
+        [
+            drop("region", regions, region, f"全部{region_word}"),
+            drop(
+                "level",
+                [{"value": lv, "label": w} for lv, (w, _) in level_choices.items()],
+                level,
+                "全部等级",
+            ),
+            drop(
+                "department",
+                [{"value": d, "label": d} for d in departments],
+                department,
+                "全部主管部门",
+            ),
+            dbc.Col(
+                [export_button(f"{prefix}-export"), html.Span(id=f"{prefix}-export-status")], md=3
+            ),
+        ],
+        className="g-2 mb-2 align-items-center no-print",
+    )
 
 
 def filters(prefix: str, kind: type = Input) -> list:
     """Return the region, level and department dropdowns' values as callback inputs (or states)."""
     return [kind(f"{prefix}-{name}", "value") for name in ("region", "level", "department")]
-
-
-def grid_frame(shown: pl.DataFrame) -> pl.DataFrame:
-    """Return a shown frame for the grid: dates as ISO text, yuan dropped (万元 stay, ids kept)."""
-    return shown.with_columns(pl.col(pl.Date).dt.to_string("%Y-%m-%d")).drop(cs.ends_with("_yuan"))
 
 
 def summary(frame: pl.DataFrame, levels: dict, noun: str, unit: str) -> str:
@@ -149,10 +126,13 @@ class Findings:
         """Return rows as shown: money in 万元, rates in percent, the level's Chinese word."""
         return frame.with_columns(
             pl.col(pl.List(pl.String)).list.join("；"),  # reasons
-            *[(pl.col(f"{n}_yuan").cast(pl.Float64) / WAN).round(2).alias(f"{n}_wan") for n in self.money],
+            *[
+                (pl.col(f"{n}_yuan").cast(pl.Float64) / WAN).round(2).alias(f"{n}_wan")
+                for n in self.money
+            ],
             *[(pl.col(rate) * 100).round(1).alias(pct) for rate, pct in self.rates.items()],
             level_word=pl.col("level").replace_strict(LEVEL_WORDS, default=pl.col("level")),
-        )  # fmt: skip
+        )
 
     def rows(self, frame: pl.DataFrame) -> list[dict]:
         """Return the grid rows of `frame`."""
@@ -181,8 +161,15 @@ def read(page: Findings, region, level, department) -> tuple[pl.DataFrame, list[
     return regions, departments, data.read(page.query, scope, region, level, department)
 
 
-def body(page: Findings, frame: pl.DataFrame, regions: list[dict], departments: list[str],
-         region, level, department) -> list:  # fmt: skip
+def body(
+    page: Findings,
+    frame: pl.DataFrame,
+    regions: list[dict],
+    departments: list[str],
+    region,
+    level,
+    department,
+) -> list:
     """Return the filter row, the summary, the grid and the history panel of a page."""
     p, region_word = page.prefix, page.columns["region_name"][0]
     return [
@@ -197,8 +184,12 @@ def callbacks(page: Findings) -> tuple[Callable, Callable, Callable]:
     """Register and return a page's callbacks: grid rows, history panel, Excel download."""
     p = page.prefix
 
-    @dash.callback(Output(f"{p}-grid", "rowData"), Output(f"{p}-summary", "children"),
-                   *filters(p), prevent_initial_call=True)  # fmt: skip
+    @dash.callback(
+        Output(f"{p}-grid", "rowData"),
+        Output(f"{p}-summary", "children"),
+        *filters(p),
+        prevent_initial_call=True,
+    )
     def grid_rows(region, level, department):
         """Return the rows and their summary for the filters, re-queried in the viewer's scope."""
         try:
@@ -209,16 +200,24 @@ def callbacks(page: Findings) -> tuple[Callable, Callable, Callable]:
             return [], message(str(exc))
         return page.rows(frame), page.summary(frame)
 
-    @dash.callback(Output(f"{p}-history", "children"), Input(f"{p}-grid", "selectedRows"),
-                   prevent_initial_call=True)  # fmt: skip
+    @dash.callback(
+        Output(f"{p}-history", "children"),
+        Input(f"{p}-grid", "selectedRows"),
+        prevent_initial_call=True,
+    )
     def history_panel(selected):
         """Return the selected row's history chart (or the hint when nothing is selected)."""
         if not selected:
             return message(page.hint, "info")
         return history_graph(page, selected[0])
 
-    @dash.callback(Output(f"{p}-export-download", "data"), Output(f"{p}-export-status", "children"),
-                   Input(f"{p}-export", "n_clicks"), *filters(p, State), prevent_initial_call=True)  # fmt: skip
+    @dash.callback(
+        Output(f"{p}-export-download", "data"),
+        Output(f"{p}-export-status", "children"),
+        Input(f"{p}-export", "n_clicks"),
+        *filters(p, State),
+        prevent_initial_call=True,
+    )
     def excel_download(_clicks, region, level, department):
         """Return the xlsx of the same scoped query as the grid, with the current filters."""
         try:
@@ -238,5 +237,8 @@ def history_graph(page: Findings, row: dict):
         snapshots = data.read(page.history, data.scope(), row["region_code"], row[page.key])
     except data.DataUnavailable as exc:
         return message(str(exc))
-    return dcc.Graph(id=f"{page.prefix}-history-graph", figure=page.figure(snapshots, row),
-                     config={"displayModeBar": False})  # fmt: skip
+    return dcc.Graph(
+        id=f"{page.prefix}-history-graph",
+        figure=page.figure(snapshots, row),
+        config={"displayModeBar": False},
+    )
