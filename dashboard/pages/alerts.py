@@ -7,20 +7,15 @@ import polars as pl
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import actions, data
-from dashboard.components import LEVEL_STYLE, export_button, grid, header, message
+from dashboard.alert_forms import controls, silence_payload
+from dashboard.alert_grid import HEADERS, alert_grid, alert_table, history_table
+from dashboard.components import export_button, header, message
 from dashboard.excel import to_excel
-from dashboard.format import FINDING_KINDS, LEVEL_WORDS, STATUS
 from triggers import lifecycle
-from triggers.jurisdictions import RegionCodeError, normalise_region, prefix
 from warehouse import reads
 
 dash.register_page(__name__, path="/alerts", name="告警", order=4)
 
-HEADERS = {
-    "alert_id": "编号", "kind": "类型", "region": "地区", "level": "等级", "status": "状态",
-    "escalation_step": "督办步骤", "message": "内容", "opened_at": "发生时间",
-    "acknowledged_by": "确认人", "ack_note": "备注",
-}  # fmt: skip
 VERBS = {"ack": "已确认", "resolve": "已关闭"}
 ACTIONS = {"ack": "acknowledge", "resolve": "resolve"}  # the page's action → lifecycle's
 # how the page words lifecycle's refusals (action, status), as staff have always read them
@@ -29,100 +24,6 @@ REFUSALS = {
     ("acknowledge", "resolved"): "这条告警已恢复，无需确认",
     ("resolve", "resolved"): "这条告警已恢复，无需关闭",
 }
-MAX_SILENCE_HOURS = 24 * 30
-
-
-def _region_names() -> dict[str, str]:
-    return data.region_names()
-
-
-def _beijing(column: str) -> pl.Expr:
-    return pl.col(column).dt.convert_time_zone("Asia/Shanghai").dt.strftime("%Y年%m月%d日 %H:%M")
-
-
-def alert_table(frame: pl.DataFrame) -> pl.DataFrame:
-    """Return query_alerts' rows as the grid shows them (Chinese words, Beijing time)."""
-    names = _region_names()
-    return frame.select(
-        "alert_id",
-        pl.col("kind").replace_strict(FINDING_KINDS, default=pl.col("kind")),
-        pl.format("{}（{}）", pl.col("region_code").replace_strict(names, default=pl.lit("")),
-                  pl.col("region_code")).alias("region"),
-        pl.col("level").replace_strict(LEVEL_WORDS, default=pl.col("level")),
-        pl.col("status").replace_strict(STATUS, default=pl.col("status")),
-        "escalation_step", "message", _beijing("opened_at").alias("opened_at"),
-        pl.col("acknowledged_by").fill_null(""), pl.col("ack_note").fill_null(""),
-    )  # fmt: skip
-
-
-def _change(row: dict) -> str:
-    word = {None: "新建", **STATUS}
-    text = f"{word.get(row['from_status'])} → {word.get(row['to_status'])}"
-    before, after = (LEVEL_WORDS.get(lv, lv) for lv in (row["from_level"], row["to_level"]))
-    if row["from_level"] == row["to_level"]:
-        return text
-    return f"{text}（{after}）" if before is None else f"{text}（{before} → {after}）"
-
-
-def history_table(events: pl.DataFrame) -> dbc.Table:
-    """Return one alert's events: when, who, from → to, note."""
-    rows = [html.Tr([html.Td(r["when"]), html.Td("系统" if r["actor"] == "system" else r["actor"]),
-                     html.Td(_change(r)), html.Td(r["note"] or "")])
-            for r in events.with_columns(_beijing("happened_at").alias("when")).iter_rows(named=True)]  # fmt: skip
-    head = html.Thead(html.Tr([html.Th(h) for h in ("时间", "处理人", "状态变化", "备注")]))
-    return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, id="alerts-events")
-
-
-WRAP = {
-    "wrapText": True,
-    "autoHeight": True,
-    "cellStyle": {"lineHeight": "1.6", "padding": "6px 12px"},
-}
-WIDTHS = {
-    "alert_id": 80, "kind": 100, "region": 190, "level": 90, "status": 90,
-    "escalation_step": 100, "opened_at": 190, "acknowledged_by": 100, "ack_note": 180,
-}  # fmt: skip
-
-
-def _columns() -> list[dict]:
-    return [{"field": f, "headerName": h,
-             **({"width": WIDTHS[f]} if f in WIDTHS else {"flex": 1, "minWidth": 360}),
-             **({"cellStyle": LEVEL_STYLE} if f == "level" else {}),
-             **(WRAP if f in ("message", "ack_note") else {})}
-            for f, h in HEADERS.items()]  # fmt: skip
-
-
-def _alert_grid(rows: pl.DataFrame):
-    table = grid("alerts-grid", rows, _columns(), height=480)
-    table.getRowId = "params.data.alert_id"  # keeps the selection when the rows are refreshed
-    table.defaultColDef = table.defaultColDef | {"wrapHeaderText": True, "autoHeaderHeight": True}
-    table.dashGridOptions = table.dashGridOptions | {
-        "rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False}
-    }
-    return table
-
-
-def _field(label: str, control) -> dbc.Row:
-    return dbc.Row([dbc.Label(label, width=4), dbc.Col(control)], className="mb-2")
-
-
-def _controls() -> dbc.Card:
-    return dbc.Card(dbc.CardBody([
-        html.H5("处理选中的告警"),
-        dbc.Textarea(id="alerts-note", placeholder="备注：处理情况或原因（将记入处理记录）", className="mb-2"),
-        dbc.Button("确认", id="alerts-ack", color="primary", className="me-2"),
-        dbc.Button("关闭", id="alerts-resolve", color="danger", outline=True),
-        html.Hr(),
-        html.H5("静默（期间告警照常变化，但不发送通知）"),
-        _field("范围", dbc.RadioItems(id="alerts-silence-by", value="region", inline=True,
-                                    options=[{"label": "按地区", "value": "region"},
-                                             {"label": "按规则", "value": "rule"}])),
-        _field("地区/规则", dbc.Input(id="alerts-silence-target", placeholder="地区代码（654300 为阿勒泰地区全部）或规则编号")),
-        _field("时长（小时）", dbc.Input(id="alerts-silence-hours", type="number", value=24, min=1,
-                                      max=MAX_SILENCE_HOURS)),
-        _field("原因", dbc.Input(id="alerts-silence-reason", placeholder="必填")),
-        dbc.Button("静默", id="alerts-silence", color="secondary"),
-    ]), id="alerts-controls")  # fmt: skip
 
 
 def layout(**_kwargs):
@@ -132,21 +33,43 @@ def layout(**_kwargs):
     except data.DataUnavailable as exc:
         return html.Div([header("告警"), message(str(exc))])
     side = (
-        _controls()
+        controls()
         if data.user().may_act
         else message("当前角色只能查看告警；处理请联系财政干部。", "info")
     )
-    return html.Div([
-        header("告警", "默认只列未恢复的告警；点选一行查看处理记录"),
-        dbc.Row([dbc.Col(dbc.Switch(id="alerts-all", label="显示全部（含已恢复）", value=False), width="auto"),
-                 dbc.Col(export_button("alerts-export"), width="auto")],
-                className="g-3 align-items-center mb-2 no-print"),
-        _alert_grid(rows),
-        html.Div(id="alerts-message"),
-        dbc.Row([dbc.Col([html.H5("处理记录"), html.Div(message("请在上表中选择一条告警", "light"),
-                                                        id="alerts-history")], md=7),
-                 dbc.Col(side, md=5, className="no-print")], className="mt-2"),
-    ], id="alerts")  # fmt: skip
+    return html.Div(
+        [
+            header("告警", "默认只列未恢复的告警；点选一行查看处理记录"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Switch(id="alerts-all", label="显示全部（含已恢复）", value=False),
+                        width="auto",
+                    ),
+                    dbc.Col(export_button("alerts-export"), width="auto"),
+                ],
+                className="g-3 align-items-center mb-2 no-print",
+            ),
+            alert_grid(rows),
+            html.Div(id="alerts-message"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.H5("处理记录"),
+                            html.Div(
+                                message("请在上表中选择一条告警", "light"), id="alerts-history"
+                            ),
+                        ],
+                        md=7,
+                    ),
+                    dbc.Col(side, md=5, className="no-print"),
+                ],
+                className="mt-2",
+            ),
+        ],
+        id="alerts",
+    )
 
 
 @callback(
@@ -243,22 +166,6 @@ def ack_message(_clicks, selected: list[dict] | None, note: str | None):
 def resolve_message(_clicks, selected: list[dict] | None, note: str | None):
     """Return what closing the selected alert did."""
     return _handle("resolve", selected, note)
-
-
-def silence_payload(by: str, target: str | None, hours, reason: str | None) -> dict | str:
-    """Return the silence payload for the form, or the sentence saying what is missing."""
-    target, reason = (target or "").strip(), (reason or "").strip()
-    if by == "region" and target:
-        try:
-            target = prefix(normalise_region(target))
-        except RegionCodeError as exc:
-            return str(exc)
-    if not target or not reason:
-        return "请填写静默的地区代码（不能是全国）或规则编号，以及原因"
-    if hours is None or not 0 < float(hours) <= MAX_SILENCE_HOURS:
-        return f"静默时长须在 1 到 {MAX_SILENCE_HOURS} 小时之间"
-    key = "region_prefix" if by == "region" else "rule_id"
-    return {"reason": reason, "hours": float(hours), key: target}
 
 
 @callback(
