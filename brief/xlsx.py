@@ -40,25 +40,43 @@ class _Sheet:
         cell = font | {"border": 1, "border_color": "#b0b7c3"}
         add = book.add_format
         self.f = {
-            "title": add(font | {"font_size": 15, "bold": True, "font_color": NAVY, "align": "center"}),
+            "title": add(
+                font | {"font_size": 15, "bold": True, "font_color": NAVY, "align": "center"}
+            ),
             "note": add(font | {"font_color": "#555555", "align": "center"}),
             "line": add(font | {"text_wrap": True}),
             "head": add(font | {"font_size": 11, "bold": True, "font_color": NAVY}),
-            "th": add(cell | {"bold": True, "bg_color": NAVY, "font_color": "#ffffff", "align": "center", "text_wrap": True}),
+            "th": add(
+                cell
+                | {
+                    "bold": True,
+                    "bg_color": NAVY,
+                    "font_color": "#ffffff",
+                    "align": "center",
+                    "text_wrap": True,
+                }
+            ),
             "text": add(cell | {"text_wrap": True}),
             "int": add(cell | {"num_format": "#,##0", "align": "center"}),
             "wan": add(cell | {"num_format": '#,##0.00" 万元"'}),
             "pct": add(cell | {"num_format": "0.0%", "align": "center"}),
             "yoy": add(cell | {"num_format": '0.0"%"', "align": "center"}),
             "date": add(cell | {"num_format": 'yyyy"年"m"月"d"日"', "align": "center"}),
-            "sum": add(cell | {"bold": True, "bg_color": "#eef1f5", "num_format": "#,##0", "align": "center"}),
-            "sum_wan": add(cell | {"bold": True, "bg_color": "#eef1f5", "num_format": '#,##0.00" 万元"'}),
+            "sum": add(
+                cell
+                | {"bold": True, "bg_color": "#eef1f5", "num_format": "#,##0", "align": "center"}
+            ),
+            "sum_wan": add(
+                cell | {"bold": True, "bg_color": "#eef1f5", "num_format": '#,##0.00" 万元"'}
+            ),
             "sum_pct": add(cell | {"bold": True, "bg_color": "#eef1f5", "num_format": "0.0%"}),
-        }  # fmt: skip
+        }
         for level in (*FUND_LEVELS, "triggered"):
             colour = colour_of(level)
             ink = "#222222" if level in ("yellow", "yellow_bell") else "#ffffff"
-            self.f[level] = add(cell | {"bg_color": colour, "font_color": ink, "align": "center", "bold": True})  # fmt: skip
+            self.f[level] = add(
+                cell | {"bg_color": colour, "font_color": ink, "align": "center", "bold": True}
+            )
 
     def merged(self, text: str, fmt: str, height: float | None = None) -> None:
         self.ws.merge_range(self.row, 0, self.row, COLUMNS - 1, text, self.f[fmt])
@@ -91,7 +109,7 @@ class _Sheet:
             self._cells(self.row + offset, cells, spans or {})
         first = self.row + 1
         self.row += len(rows) + 1
-        return first, self.row - 1  # fmt: skip
+        return first, self.row - 1
 
 
 def _pixels(widths) -> int:
@@ -120,14 +138,31 @@ def _subsidies(sheet: _Sheet, brief: Brief) -> None:
     if not brief.subsidies:
         sheet.merged("该月价格指数尚无评估结果（未发布或未导入）。", "line")
         return
-    headers = ["执行口径", "状态", "CPI 同比", "食品同比", "人数", "每人（元）", "资金（万元）", "发放期限", "判定依据"]  # fmt: skip
-    rows = [[(s.region_name, "text"), (SUBSIDY.get(s.status, s.status), "triggered" if s.triggered else "text"),
-             (float(s.cpi_yoy_pct) if s.cpi_yoy_pct is not None else "—", "yoy"),
-             (float(s.food_yoy_pct) if s.food_yoy_pct is not None else "—", "yoy"),
-             (s.persons if s.persons else "—", "int"), (s.per_person_yuan or "按标准", "int"),
-             (_wan(s.total_yuan) if s.total_yuan is not None else "—", "wan"),
-             (pay_by_text(s) if s.triggered else "—", "text"), (s.reasons, "text")]
-            for s in brief.subsidies]  # fmt: skip
+    headers = [
+        "执行口径",
+        "状态",
+        "CPI 同比",
+        "食品同比",
+        "人数",
+        "每人（元）",
+        "资金（万元）",
+        "发放期限",
+        "判定依据",
+    ]
+    rows = [
+        [
+            (s.region_name, "text"),
+            (SUBSIDY.get(s.status, s.status), "triggered" if s.triggered else "text"),
+            (float(s.cpi_yoy_pct) if s.cpi_yoy_pct is not None else "—", "yoy"),
+            (float(s.food_yoy_pct) if s.food_yoy_pct is not None else "—", "yoy"),
+            (s.persons if s.persons else "—", "int"),
+            (s.per_person_yuan or "按标准", "int"),
+            (_wan(s.total_yuan) if s.total_yuan is not None else "—", "wan"),
+            (pay_by_text(s) if s.triggered else "—", "text"),
+            (s.reasons, "text"),
+        ]
+        for s in brief.subsidies
+    ]
     first, _ = sheet.table(headers, rows)
     for r, line in enumerate(brief.subsidies, start=first):
         sheet.ws.set_row(
@@ -136,37 +171,84 @@ def _subsidies(sheet: _Sheet, brief: Brief) -> None:
 
 
 def _fund_rows(funds: list[FundCounty], brief: Brief) -> list[list[tuple]]:
-    rows = [[(c.region_name, "text"), (c.red, "int"), (c.yellow, "int"), (c.yellow_bell, "int"),
-             (c.green, "int"), (c.total, "int"),
-             (c.spending_rate if c.spending_rate is not None else "—", "pct")] for c in funds]  # fmt: skip
+    rows = [
+        [
+            (c.region_name, "text"),
+            (c.red, "int"),
+            (c.yellow, "int"),
+            (c.yellow_bell, "int"),
+            (c.green, "int"),
+            (c.total, "int"),
+            (c.spending_rate if c.spending_rate is not None else "—", "pct"),
+        ]
+        for c in funds
+    ]
     totals = brief.fund_totals()
-    rows.append([("合计", "sum"), *((totals[lv], "sum") for lv in FUND_LEVELS),
-                 (sum(totals.values()), "sum"), ("—", "sum")])  # fmt: skip
+    rows.append(
+        [
+            ("合计", "sum"),
+            *((totals[lv], "sum") for lv in FUND_LEVELS),
+            (sum(totals.values()), "sum"),
+            ("—", "sum"),
+        ]
+    )
     return rows
 
 
 def _bond_rows(bonds: list[BondCounty], brief: Brief) -> list[list[tuple]]:
-    rows = [[(c.region_name, "text"), (c.projects, "int"), (_wan(c.quota_yuan), "wan"),
-             (_wan(c.spent_yuan), "wan"), (c.spending_rate if c.spending_rate is not None else "—", "pct"),
-             (c.target_rate, "pct"), _date(c.deadline),
-             _date(c.projected_date) if c.projected_date else ("按现进度难以达到", "text"),
-             (LEVELS.get(c.level, (c.level,))[0], c.level if c.level in LEVELS else "text")]
-            for c in bonds]  # fmt: skip
+    rows = [
+        [
+            (c.region_name, "text"),
+            (c.projects, "int"),
+            (_wan(c.quota_yuan), "wan"),
+            (_wan(c.spent_yuan), "wan"),
+            (c.spending_rate if c.spending_rate is not None else "—", "pct"),
+            (c.target_rate, "pct"),
+            _date(c.deadline),
+            _date(c.projected_date) if c.projected_date else ("按现进度难以达到", "text"),
+            (LEVELS.get(c.level, (c.level,))[0], c.level if c.level in LEVELS else "text"),
+        ]
+        for c in bonds
+    ]
     quota, spent, rate = brief.bond_totals()
-    rows.append([("合计", "sum"), (sum(c.projects for c in brief.bonds), "sum"), (_wan(quota), "sum_wan"),
-                 (_wan(spent), "sum_wan"), (rate if rate is not None else "—", "sum_pct"),
-                 *(("", "sum") for _ in range(4))])  # fmt: skip
+    rows.append(
+        [
+            ("合计", "sum"),
+            (sum(c.projects for c in brief.bonds), "sum"),
+            (_wan(quota), "sum_wan"),
+            (_wan(spent), "sum_wan"),
+            (rate if rate is not None else "—", "sum_pct"),
+            *(("", "sum") for _ in range(4)),
+        ]
+    )
     return rows
 
 
 def _escalation_rows(steps: list[Escalation]) -> list[list[tuple]]:
-    return [[(e.region_name, "text"), (e.project, "text"), (e.step_name, "text"), _date(e.step_on),
-             (LEVELS.get(e.level, (e.level,))[0], e.level if e.level in LEVELS else "text")]
-            for e in steps]  # fmt: skip
+    return [
+        [
+            (e.region_name, "text"),
+            (e.project, "text"),
+            (e.step_name, "text"),
+            _date(e.step_on),
+            (LEVELS.get(e.level, (e.level,))[0], e.level if e.level in LEVELS else "text"),
+        ]
+        for e in steps
+    ]
 
 
 FUND_HEADERS = ["县市", *(LEVELS[lv][0] for lv in FUND_LEVELS), "合计", "支出进度"]
-BOND_HEADERS = ["县市", "项目数", "额度（万元）", "已支出（万元）", "支出进度", "目标", "截止日", "预计达到目标", "等级"]  # fmt: skip
+BOND_HEADERS = [
+    "县市",
+    "项目数",
+    "额度（万元）",
+    "已支出（万元）",
+    "支出进度",
+    "目标",
+    "截止日",
+    "预计达到目标",
+    "等级",
+]
 STEP_HEADERS = ["县市", "项目", "环节", "日期", "等级"]
 
 
@@ -174,9 +256,16 @@ def _fund_chart(sheet: _Sheet, first: int, last: int):
     chart = sheet.book.add_chart({"type": "column", "subtype": "stacked"})
     name = sheet.ws.name
     for col, lv in enumerate(FUND_LEVELS, start=1):
-        chart.add_series({"name": [name, first - 1, col], "categories": [name, first, 0, last, 0],
-                          "values": [name, first, col, last, col], "gap": 60,
-                          "fill": {"color": colour_of(lv)}, "border": {"color": "#ffffff"}})  # fmt: skip
+        chart.add_series(
+            {
+                "name": [name, first - 1, col],
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, col, last, col],
+                "gap": 60,
+                "fill": {"color": colour_of(lv)},
+                "border": {"color": "#ffffff"},
+            }
+        )
     chart.set_title(
         {"name": "直达资金预警（按县市，项数）", "name_font": {"size": 10, "color": NAVY}}
     )
@@ -188,20 +277,31 @@ def _fund_chart(sheet: _Sheet, first: int, last: int):
         }
     )
     chart.set_x_axis({"num_font": {"size": 8, "rotation": -30}})
-    return chart  # fmt: skip
+    return chart
 
 
 def _bond_chart(sheet: _Sheet, bonds: list[BondCounty], first: int, last: int):
     name = sheet.ws.name
     chart = sheet.book.add_chart({"type": "column"})
-    chart.add_series({"name": "支出进度", "categories": [name, first, 0, last, 0],
-                      "values": [name, first, 4, last, 4], "gap": 60,
-                      "points": [{"fill": {"color": colour_of(c.level)}} for c in bonds],
-                      "data_labels": {"value": True, "num_format": "0.0%", "font": {"size": 7}}})  # fmt: skip
+    chart.add_series(
+        {
+            "name": "支出进度",
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, 4, last, 4],
+            "gap": 60,
+            "points": [{"fill": {"color": colour_of(c.level)}} for c in bonds],
+            "data_labels": {"value": True, "num_format": "0.0%", "font": {"size": 7}},
+        }
+    )
     target = sheet.book.add_chart({"type": "line"})
-    target.add_series({"name": "目标", "categories": [name, first, 0, last, 0],
-                       "values": [name, first, 5, last, 5],
-                       "line": {"color": "#333333", "dash_type": "dash", "width": 1.25}})  # fmt: skip
+    target.add_series(
+        {
+            "name": "目标",
+            "categories": [name, first, 0, last, 0],
+            "values": [name, first, 5, last, 5],
+            "line": {"color": "#333333", "dash_type": "dash", "width": 1.25},
+        }
+    )
     chart.combine(target)
     chart.set_title(
         {"name": "专项债券支出进度（虚线为目标）", "name_font": {"size": 10, "color": NAVY}}
@@ -217,7 +317,7 @@ def _bond_chart(sheet: _Sheet, bonds: list[BondCounty], first: int, last: int):
         }
     )
     chart.set_x_axis({"num_font": {"size": 8, "rotation": -30}})
-    return chart  # fmt: skip
+    return chart
 
 
 def _brief_sheet(book: xlsxwriter.Workbook, brief: Brief) -> int:
@@ -237,8 +337,9 @@ def _brief_sheet(book: xlsxwriter.Workbook, brief: Brief) -> int:
     _subsidies(sheet, brief)
     funds, _ = brief.shown_funds(MAX_COUNTIES)
     sheet.merged("二、直达资金预警", "head", 18)
-    fund_first, fund_last = sheet.table(FUND_HEADERS, _fund_rows(funds, brief),
-                                        {i: lv for i, lv in enumerate(FUND_LEVELS, start=1)})  # fmt: skip
+    fund_first, fund_last = sheet.table(
+        FUND_HEADERS, _fund_rows(funds, brief), {i: lv for i, lv in enumerate(FUND_LEVELS, start=1)}
+    )
     bonds, _ = brief.shown_bonds(MAX_COUNTIES)
     sheet.merged("三、专项债券支出进度与预测", "head", 18)
     bond_first, bond_last = sheet.table(BOND_HEADERS, _bond_rows(bonds, brief))
@@ -269,7 +370,7 @@ def _brief_sheet(book: xlsxwriter.Workbook, brief: Brief) -> int:
         f"数据来源：policy-monitor 已发布只读副本；评估日期 {brief.evaluated_as_of.isoformat()}。",
         "note",
     )
-    return left  # fmt: skip
+    return left
 
 
 def _detail_sheet(book: xlsxwriter.Workbook, brief: Brief) -> None:
