@@ -6,13 +6,10 @@ next run, the others never twice. Silenced rows are never read.
 """
 
 import logging
-import re
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import apprise
 from prefect import flow, get_run_logger, task
@@ -21,27 +18,15 @@ from prefect.schedules import Cron, Interval
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from flows.notify_channels import (
-    EVENTS,
-    Channel,
-    NotifyConfig,
-    event_types,
-    in_scope,
-    is_stale,
-    parse_config,
-    settle,
-    wants,
-)
+from flows.notify_channels import Channel, NotifyConfig, parse_config, settle
+from flows.notify_messages import LEVEL_WORDS as LEVEL_WORDS
+from flows.notify_messages import Message, build_digest, plan_messages
+from flows.notify_messages import describe as describe
 from flows.rule_files import load_rules
 from flows.settings import FlowSettings
-from triggers.vocabulary import ALERT_LEVELS, EVENT_KINDS, FINDING_KINDS
-from triggers.vocabulary import LEVEL_WORDS as ALL_LEVEL_WORDS
 from warehouse.connection import connect
 from warehouse.notifications import query_digest, query_pending, record_deliveries
 from warehouse.replica import publish
-
-LEVEL_WORDS = {level: ALL_LEVEL_WORDS[level] for level in ALERT_LEVELS}  # the lights alerts have
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class NotifySettings(BaseSettings):
@@ -72,56 +57,6 @@ def load_notify_config(config_file: str | Path | None = None) -> NotifyConfig | 
         return None
     rules_dir = FlowSettings().rules_dir
     return parse_config(Path(path), [r.id for r in load_rules(rules_dir)])
-
-
-@dataclass(frozen=True)
-class Message:
-    """One notification: a title, a body, and the events it reports."""
-
-    title: str
-    body: str
-    event_ids: tuple[int, ...] = ()
-    notify_type: str = "info"
-
-
-def describe(row: dict) -> Message:
-    """Return the Chinese message of one alert event."""
-    types, level = event_types(row), LEVEL_WORDS.get(row["to_level"], row["to_level"])
-    first = next((t for t in ("resolved", "acknowledged", "reopened", "opened", "escalated")
-                  if t in types), "level_changed")  # fmt: skip
-    verb = EVENT_KINDS[first] + (
-        f" {LEVEL_WORDS.get(row['from_level'])}→{level}" if first == "level_changed" else ""
-    )
-    named = re.search(r"「[^」]*」", row["message"] or "")
-    thing = (
-        named.group(0)
-        if named
-        else f"「{row['subject'].split('/')[-1]} {FINDING_KINDS.get(row['kind'], row['kind'])}」"
-    )
-    lines = [row["message"], f"规则 {row['rule_id']} · 对象 {row['subject']}"
-             + (f" · 评估日期 {row['as_of']}" if row["as_of"] else "")]  # fmt: skip
-    if row["actor"] != "system":
-        lines.append(f"{row['actor']}：{row['note'] or '（无说明）'}")
-    elif row["note"] and first != "opened":
-        lines.append(row["note"])
-    if "escalated" in types:
-        verb += f" · {row['step_name']}"
-        lines += ["", f"督办步骤：{row['step_name']}（{row['document']}）", row["letter"]]
-    kind = {"resolved": "success", "acknowledged": "info"}.get(
-        first, "failure" if row["to_level"] == "red" else "warning")  # fmt: skip
-    place = "系统" if row["kind"] == "system" else row["region_name"]  # a service alert
-    title = f"【{level}】{verb} · {place}{thing}"
-    return Message(title, "\n".join(lines), (row["event_id"],), kind)
-
-
-def plan_messages(rows: list[dict], config: NotifyConfig, now: datetime) -> dict[str, list]:
-    """Return the messages due per channel: each fresh pending event it wants and has not had."""
-    plan: dict[str, list[Message]] = {c.name: [] for c in config.channels}
-    for row in (r for r in rows if not is_stale(r, config, now)):
-        for channel in config.channels:
-            if channel.name not in row["delivered"] and wants(channel, row):
-                plan[channel.name].append(describe(row))
-    return plan
 
 
 @dataclass(frozen=True)
@@ -165,8 +100,12 @@ def send_messages(channel: Channel, messages: list[Message]) -> Delivery:
     logging.getLogger("apprise").addHandler(log)
     try:
         for done, message in enumerate(messages):
-            if not sender.notify(body=message.body, title=message.title,
-                                 notify_type=message.notify_type, body_format="text"):  # fmt: skip
+            if not sender.notify(
+                body=message.body,
+                title=message.title,
+                notify_type=message.notify_type,
+                body_format="text",
+            ):
                 error = "；".join(log.lines) or "发送失败"
                 if not sent:
                     raise ChannelFailed(f"{channel.name}: {error}")
@@ -231,29 +170,6 @@ def notify_flow(db: str, config_file: str | None = None) -> dict:
     )
 
 
-def build_digest(digest: dict, channel: Channel, now: datetime) -> Message:
-    """Return the daily summary for one channel: its open alerts by level and region, and changes."""
-    open_rows = [r for r in digest["open"]
-                 if in_scope(channel, r["rule_id"], r["region_code"], r["level"])]  # fmt: skip
-    changes = [r for r in digest["events"]
-               if in_scope(channel, r["rule_id"], r["region_code"], r["to_level"])]  # fmt: skip
-    levels, regions = Counter(), {}
-    for r in open_rows:
-        levels[r["level"]] += r["alerts"]
-        region = regions.setdefault((r["region_code"], r["region_name"]), Counter())
-        region[r["level"]] += r["alerts"]
-    types = Counter(t for r in changes for t in event_types(r))
-    total, local = levels.total(), now.astimezone(SHANGHAI)
-    counts = "，".join(f"{w} {levels[k]}" for k, w in LEVEL_WORDS.items())
-    lines = [f"截至 {local:%Y-%m-%d %H:%M}（北京时间）未关闭告警 {total} 条：{counts}。"]
-    lines += [f"  {name}（{code}）：" + "，".join(f"{w} {c[k]}" for k, w in LEVEL_WORDS.items())
-              for (code, name), c in sorted(regions.items())]  # fmt: skip
-    lines.append(f"近 24 小时告警变化 {len(changes)} 次："
-                 + "，".join(f"{EVENT_KINDS[t]} {types[t]}" for t in EVENTS))  # fmt: skip
-    title = f"【每日汇总】{local:%Y-%m-%d} 未关闭告警 {total} 条（{counts}）"
-    return Message(title, "\n".join(lines), (), "warning" if levels["red"] else "info")
-
-
 @task(cache_policy=NONE, retries=2, retry_delay_seconds=[5, 30])
 def read_digest(db: str, now: datetime) -> dict:
     """Return the open alerts by rule, region and level, and the alert events of the last 24 h."""
@@ -281,8 +197,16 @@ def scheduled_deployments(db: Path, timezone: str) -> list:
         return []
     params, one = {"db": str(db)}, {"concurrency_limit": 1}  # two runs at once would send twice
     return [
-        notify_flow.to_deployment("alert-changes", parameters=params, **one, schedules=[
-            Interval(timedelta(seconds=settings.notify_every), timezone=timezone)]),
-        digest_flow.to_deployment("daily-digest", parameters=params, **one,
-                                  schedules=[Cron(settings.digest_cron, timezone=timezone)]),
-    ]  # fmt: skip
+        notify_flow.to_deployment(
+            "alert-changes",
+            parameters=params,
+            **one,
+            schedules=[Interval(timedelta(seconds=settings.notify_every), timezone=timezone)],
+        ),
+        digest_flow.to_deployment(
+            "daily-digest",
+            parameters=params,
+            **one,
+            schedules=[Cron(settings.digest_cron, timezone=timezone)],
+        ),
+    ]
