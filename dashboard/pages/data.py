@@ -17,6 +17,7 @@ from dash.exceptions import PreventUpdate
 from appstate import inbox
 from dashboard import audit, data
 from dashboard.components import grid, header, message
+from triggers.vocabulary import SOURCE_KINDS
 from warehouse import reads
 
 dash.register_page(__name__, path="/data", name="数据", order=5)
@@ -28,6 +29,8 @@ KIND_NAMES = {
     "bonds": "专项债券",
     "beneficiaries": "保障对象人数",
 }
+# every other kind a file can be (发放台账, 清欠台账, …) under the vocabulary's name
+KIND_NAMES |= {kind: word for kind, word in SOURCE_KINDS.items() if kind not in KIND_NAMES}
 ACCOUNT_STATUS = {
     "loaded": ("已导入", "success"),
     "partial": ("部分导入，有隔离行", "warning"),
