@@ -209,6 +209,7 @@ def evaluate_price_subsidy(
         pay_by=pl.when(pl.col("status") == "triggered").then(pl.col("pay_by")),
         published_on_estimated=~pl.col("published_on_recorded"),
     )
+    found = collect(found).lazy()  # one computation for the branches below
     triggered = found.filter(pl.col("status") == "triggered")
     lines = _lines(rule, rules, triggered, frames["beneficiaries"], frames["standards"])
     # months with counts that more specific rules budget: this rule budgets nobody there
