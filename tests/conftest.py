@@ -45,3 +45,16 @@ def samples(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("samples")
     write_sample_data(folder, year=2022)
     return folder
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Yield Debian's Chromium driven by Playwright (a test tool's own browser cannot be fetched)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

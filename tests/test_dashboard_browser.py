@@ -5,11 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from typer.testing import CliRunner
 
 from policy_monitor.cli import app
-from tests.browser import CHROMIUM, build_warehouse, log_in, served, shot
+from tests.browser import build_warehouse, log_in, served, shot
 
 
 @pytest.fixture(scope="module")
@@ -17,14 +17,6 @@ def site(samples, tmp_path_factory):
     db = build_warehouse(tmp_path_factory.mktemp("browser") / "warehouse.duckdb", samples)
     with served(db) as url:
         yield url, db
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

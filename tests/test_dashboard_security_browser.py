@@ -8,12 +8,12 @@ import zipfile
 from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from appstate import audit
 from appstate.store import open_state
 from appstate.users import add_user, hash_password
-from tests.browser import CHROMIUM, PASSWORD, build_warehouse, log_in, served
+from tests.browser import PASSWORD, build_warehouse, log_in, served
 
 PAGES = (
     ("/", "#overview"),
@@ -39,14 +39,6 @@ def site(samples, tmp_path_factory):
     db = build_warehouse(tmp_path_factory.mktemp("security") / "warehouse.duckdb", samples)
     with served(db) as url:
         yield url, db
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
