@@ -5,6 +5,7 @@ import json
 import os
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import typer
 
@@ -90,3 +91,14 @@ def region_option(value: str | None) -> str | None:
         return normalise_region(value)
     except RegionCodeError as exc:
         raise typer.BadParameter(str(exc)) from exc
+
+
+def open_warehouse(ctx: typer.Context):
+    """Return a read-only connection to the warehouse of `--db`; exit 2 if it does not exist yet."""
+    from warehouse.connection import connect
+
+    db = Path(ctx.obj["db"])
+    if not db.exists():
+        typer.echo(f"仓库 {db} 还不存在：请先导入数据并运行 policy-monitor evaluate", err=True)
+        raise typer.Exit(2)
+    return connect(db, read_only=True)

@@ -1,11 +1,10 @@
 """`policy-monitor revisions`: months whose price decision changed when data was revised."""
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from policy_monitor.cli_common import SUBSIDY_WORDS, echo_json, region_option
+from policy_monitor.cli_common import SUBSIDY_WORDS, echo_json, open_warehouse, region_option
 
 
 def revisions(
@@ -17,14 +16,9 @@ def revisions(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Months whose decision on the latest values differs from the decision first made."""
-    from warehouse.connection import connect
     from warehouse.reads import query_revisions
 
-    db = Path(ctx.obj["db"])
-    if not db.exists():
-        typer.echo(f"仓库 {db} 还不存在：请先导入数据并运行 policy-monitor evaluate", err=True)
-        raise typer.Exit(2)
-    with connect(db, read_only=True) as con:
+    with open_warehouse(ctx) as con:
         rows = query_revisions(con, None, region).to_dicts()
     if as_json:
         return echo_json(rows)

@@ -12,6 +12,7 @@ from policy_monitor.cli_common import (
     STATUS_WORDS,
     SUBSIDY_WORDS,
     echo_json,
+    open_warehouse,
     pct,
     region_option,
     wan,
@@ -29,14 +30,6 @@ Region = Annotated[
         callback=region_option,
     ),
 ]
-
-
-def _read(ctx: typer.Context):
-    db = Path(ctx.obj["db"])
-    if not db.exists():
-        typer.echo(f"仓库 {db} 还不存在：请先导入数据并运行 policy-monitor evaluate", err=True)
-        raise typer.Exit(2)
-    return connect(db, read_only=True)
 
 
 def evaluate(
@@ -85,7 +78,7 @@ def subsidies(
     from policy_monitor.records import subsidy_records
     from warehouse.reads import query_subsidies
 
-    with _read(ctx) as con:
+    with open_warehouse(ctx) as con:
         rows = subsidy_records(query_subsidies(con, None, region, True if triggered else None))
     if as_json:
         return echo_json(rows)
@@ -110,7 +103,7 @@ def warnings(
     from policy_monitor.records import warning_records
     from warehouse.reads import query_fund_warnings
 
-    with _read(ctx) as con:
+    with open_warehouse(ctx) as con:
         rows = warning_records(query_fund_warnings(con, None, region, level, limit=None))
     if as_json:
         return echo_json(rows)
@@ -135,7 +128,7 @@ def bonds(
 
     if by not in ("project", "county"):
         raise typer.BadParameter("--by expects project or county")
-    with _read(ctx) as con:
+    with open_warehouse(ctx) as con:
         if by == "project":
             frame = query_bond_projects(con, None, region, limit=None)
         else:
@@ -167,7 +160,7 @@ def alerts(
 
     if status not in ("open", "all"):
         raise typer.BadParameter("--status expects open or all")
-    with _read(ctx) as con:
+    with open_warehouse(ctx) as con:
         try:
             rows = (
                 [query_alert(con, alert_id)]

@@ -1,8 +1,5 @@
 """The analysts' Python API: pandas frames over the one read path, from the published replica."""
 
-import subprocess
-import sys
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,54 +8,19 @@ import pandas as pd
 import pytest
 
 import policy_monitor as pm
-from flows.evaluate import run_evaluation
-from flows.rule_files import load_rules
-from tests.helpers import count, load_file
+from tests.helpers import count, load_samples, writer_process
 from triggers.jurisdictions import RegionCodeError
 from warehouse import reads
 from warehouse.errors import AlertNotFound
 from warehouse.replica import read_connection, replica_path
 
-SOURCES = (
-    ("cpi", "cpi_nbs_national_2022.csv"),
-    ("cpi", "cpi_bulletin_altay_2022-*.xlsx"),
-    ("beneficiaries", "beneficiaries_2022-0[6-9].xlsx"),
-    ("funds", "direct_funds_2022-09-30.xlsx"),
-    ("bonds", "special_bonds_2022-0[89]-*.xlsx"),
-)
-
 
 @pytest.fixture(scope="module")
 def warehouse(samples, tmp_path_factory) -> Path:
     """Return a warehouse loaded with the samples and evaluated on 2022-09-30 (replica published)."""
-    db = tmp_path_factory.mktemp("api") / "warehouse.duckdb"
-    for kind, pattern in SOURCES:
-        for path in sorted(samples.glob(pattern)):
-            load_file(db, kind, path)
-    run_evaluation(db, date(2022, 9, 30), load_rules(None))
+    db = load_samples(tmp_path_factory.mktemp("api") / "warehouse.duckdb", samples)
     assert replica_path(db).exists()
     return db
-
-
-@contextmanager
-def _writer_process(db: Path):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-            "print('ready', flush=True); time.sleep(60)",
-            str(db),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        yield
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def _same_as_read_path(query, *args, **kwargs) -> pd.DataFrame:
@@ -127,7 +89,7 @@ def test_alerts_open_or_all_and_one_alert(warehouse):
 
 def test_it_reads_while_another_process_holds_the_warehouse(warehouse):
     before = pm.open(warehouse).alerts(status="all")
-    with _writer_process(warehouse):  # a load holds the write lock
+    with writer_process(warehouse):  # a load holds the write lock
         during = pm.open(warehouse).alerts(status="all")
         warnings = pm.open(warehouse).fund_warnings()
     pd.testing.assert_frame_equal(during, before)

@@ -2,7 +2,6 @@
 
 import subprocess
 import sys
-from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from appstate.users import add_user, find_user, hash_password
 from dashboard.app import create_app
 from flows.evaluate import run_evaluation
 from flows.rule_files import load_rules
-from tests.helpers import count, load_file
+from tests.helpers import count, load_file, writer_process
 from warehouse import reads
 from warehouse.actions import apply_now
 from warehouse.replica import read_connection, replica_path
@@ -148,34 +147,13 @@ def test_user_add_reads_the_password_from_standard_input(tmp_path):
     assert no_region.returncode == 2 and "--region" in no_region.stderr
 
 
-@contextmanager
-def _writer_process(db: Path):
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-            "print('ready', flush=True); time.sleep(60)",
-            str(db),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        yield
-    finally:
-        holder.kill()
-        holder.wait()
-
-
 def test_an_acknowledgment_during_a_load_is_kept_and_applied_afterwards(warehouse):
     cur = read_connection(warehouse)
     alert_id = int(reads.query_alerts(cur, None)["alert_id"][0])
     cur.close()
     with open_state(warehouse) as state:
         queue_action(state, "ack", "staff", {"note": "正在处理"}, alert_id)
-    with _writer_process(warehouse):  # another process holds the warehouse for writing
+    with writer_process(warehouse):  # another process holds the warehouse for writing
         assert apply_now(warehouse) is False
         # readers are not blocked: the replica answers while the writer works
         cur = read_connection(warehouse)

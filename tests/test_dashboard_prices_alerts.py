@@ -11,30 +11,16 @@ import flask_login
 import polars as pl
 import pytest
 
-from flows.evaluate import run_evaluation
-from flows.rule_files import load_rules
-from tests.helpers import load_file
+from tests.helpers import load_samples
 from warehouse.alerts import query_alert, query_silences
 from warehouse.connection import connect
 from warehouse.reads import query_subsidies
-
-SOURCES = (
-    ("cpi", "cpi_nbs_national_2022.csv"),
-    ("cpi", "cpi_bulletin_altay_2022-*.xlsx"),
-    ("beneficiaries", "beneficiaries_2022-0[6-9].xlsx"),
-    ("funds", "direct_funds_2022-09-30.xlsx"),
-    ("bonds", "special_bonds_2022-0[89]-*.xlsx"),
-)
 
 
 @pytest.fixture(scope="module")
 def warehouse(samples, tmp_path_factory) -> Path:
     """Return a warehouse loaded with the samples and evaluated on 2022-09-30 (replica published)."""
-    db = tmp_path_factory.mktemp("dashboard") / "warehouse.duckdb"
-    for kind, pattern in SOURCES:
-        for path in sorted(samples.glob(pattern)):
-            load_file(db, kind, path)
-    run_evaluation(db, date(2022, 9, 30), load_rules(None))
+    db = load_samples(tmp_path_factory.mktemp("dashboard") / "warehouse.duckdb", samples)
     return db
 
 

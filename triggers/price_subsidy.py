@@ -104,16 +104,20 @@ def _standards(rule, lines: pl.LazyFrame, standards: pl.LazyFrame, months) -> pl
     return lines.with_columns(yuan_per_month_e4=pl.coalesce(found)).drop(*found, "_pref", "_prov")
 
 
+def _counts(rule, triggered: pl.LazyFrame, counts: pl.LazyFrame) -> pl.LazyFrame:
+    """Return per triggered month the latest counts of the rule's groups under it (finest regions)."""
+    mine = finest(counts.filter(covers(rule.jurisdiction)))
+    mine = mine.filter(pl.col("group_code").is_in(list(rule.groups)))
+    return _latest(mine, triggered.select("period"), ["region_code", "group_code"])
+
+
 def _lines(rule, rules, triggered: pl.LazyFrame, counts: pl.LazyFrame, standards: pl.LazyFrame):
     """Return per month, region and group: persons, the amount per person, the line total.
 
-    Only the (region, group) counts this rule budgets (`triggers.precedence.owned`).
+    `counts` are `_counts`; only those this rule budgets count (`triggers.precedence.owned`).
     """
-    mine = finest(counts.filter(covers(rule.jurisdiction)))
-    mine = mine.filter(pl.col("group_code").is_in(list(rule.groups)))
     months = triggered.select("period")
-    lines = _latest(mine, months, ["region_code", "group_code"])
-    lines = owned(lines, rule, rules).join(triggered.select("period", "rate_bp"), on="period")
+    lines = owned(counts, rule, rules).join(triggered.select("period", "rate_bp"), on="period")
     amount = rule.amount
     if amount.method == "fixed":
         per_person = pl.lit(amount.yuan, dtype=pl.Int64)
@@ -143,18 +147,6 @@ def _lines(rule, rules, triggered: pl.LazyFrame, counts: pl.LazyFrame, standards
 
 
 TAKEN = "所辖地区的保障对象均由更具体的地方规则测算（每人只预算一次）"
-
-
-def _counted(rule, triggered: pl.LazyFrame, counts: pl.LazyFrame) -> pl.LazyFrame:
-    """Return the triggered months with beneficiary counts of the rule's groups under it."""
-    mine = counts.filter(covers(rule.jurisdiction) & pl.col("group_code").is_in(list(rule.groups)))
-    months = triggered.select("period")
-    return (
-        _latest(mine, months, ["region_code", "group_code"])
-        .select("period")
-        .unique()
-        .with_columns(counted=pl.lit(True))
-    )
 
 
 def _payments(rule, rules, found: pl.LazyFrame, payments: pl.LazyFrame, as_of: date):
@@ -211,9 +203,10 @@ def evaluate_price_subsidy(
     )
     found = collect(found).lazy()  # one computation for the branches below
     triggered = found.filter(pl.col("status") == "triggered")
-    lines = _lines(rule, rules, triggered, frames["beneficiaries"], frames["standards"])
+    counts = _counts(rule, triggered, frames["beneficiaries"])
+    lines = _lines(rule, rules, triggered, counts, frames["standards"])
     # months with counts that more specific rules budget: this rule budgets nobody there
-    counted = _counted(rule, triggered, frames["beneficiaries"])
+    counted = counts.select("period").unique().with_columns(counted=pl.lit(True))
     totals = lines.group_by("period").agg(
         persons=pl.col("persons").sum().cast(pl.Int64),
         total_yuan=pl.when(pl.col("total_yuan").is_not_null().any()).then(
