@@ -14,12 +14,14 @@ SUBJECTS = {
     "warnings": pl.format("{}/{}", pl.col("region_code"), pl.col("fund_code")),
     "bond_projects": pl.format("{}/{}", pl.col("region_code"), pl.col("project")),
     "carryover": pl.format("{}/{}", pl.col("region_code"), pl.col("fund_code")),
+    "commitments": pl.format("{}/{}", pl.col("region_code"), pl.col("item")),
 }
 FINDING_KIND_OF = {  # findings table → the finding kind its alerts carry
     "subsidies": "price_subsidy",
     "warnings": "direct_fund",
     "bond_projects": "bond_deadline",
     "carryover": "carryover_recall",
+    "commitments": None,  # each row carries its rule kind
 }
 
 
@@ -156,6 +158,21 @@ def _bonds(frame: pl.LazyFrame, rules: list) -> pl.LazyFrame:
     return pl.concat([_single(frame, "project"), outside, handed], how="diagonal_relaxed")
 
 
+def _commitments(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """A red or yellow commitment item is an alert: 「subject」 level: reasons (disputed apart)."""
+    label = pl.col("level").replace_strict(LEVEL_WORDS, default="")
+    return frame.filter(pl.col("level").is_in(ALERT_LEVELS) & ~pl.col("disputed")).with_columns(
+        message=pl.format(
+            "{}「{}」{}：{}（牵头单位：{}）",
+            pl.col("region_name"),
+            pl.col("subject"),
+            label,
+            pl.col("reasons").list.join("；"),
+            pl.col("lead_unit").fill_null("—"),
+        )
+    )
+
+
 def alert_candidates(
     findings: dict[str, pl.DataFrame], as_of: date, rules: list = ()
 ) -> pl.DataFrame:
@@ -168,10 +185,11 @@ def alert_candidates(
         "warnings": lambda f: _lights(f, "fund_name"),
         "bond_projects": lambda f: _bonds(f, list(rules)),
         "carryover": lambda f: _single(f, "fund_name"),
+        "commitments": _commitments,
     }
     parts = [
         builders[name](findings[name].lazy())
-        .with_columns(kind=pl.lit(FINDING_KIND_OF[name]))
+        .with_columns(kind=pl.lit(FINDING_KIND_OF[name]) if FINDING_KIND_OF[name] else "kind")
         .with_columns(subject=SUBJECTS[name] if name != "subsidies" else pl.col("subject"))
         .select(CANDIDATE_SCHEMA.keys())
         for name in builders

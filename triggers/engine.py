@@ -73,9 +73,10 @@ def evaluate_rules(
     or takes precedence over which).
     """
     result = Evaluation(as_of=as_of)
+    parts_of: dict[str, list[pl.DataFrame]] = {}
     for kind, evaluator in EVALUATORS.items():
         of_kind = [r for r in rules if r.kind == kind]
-        parts = []
+        parts = parts_of.setdefault(evaluator.findings, [])
         for rule in (r for r in of_kind if only is None or r.id in only):
             try:
                 check_frames(frames, list(evaluator.inputs))
@@ -86,8 +87,9 @@ def evaluate_rules(
                 continue
             parts.append(found)
             result.health.append(_health(rule, True, None, found.height))
+    for name, parts in parts_of.items():  # several kinds may share one findings table
         if parts:
-            result.findings[evaluator.findings] = pl.concat(parts, how="vertical_relaxed")
+            result.findings[name] = pl.concat(parts, how="vertical_relaxed")
     if "bond_projects" in result.findings:
         result.findings["bond_counties"] = evaluate_bond_counties(
             result.findings["bond_projects"], as_of

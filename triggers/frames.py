@@ -64,6 +64,75 @@ INPUTS: dict[str, dict[str, type[pl.DataType]]] = {
         "previous_as_of": pl.Date,
         "previous_spent_fen": pl.Int64,
     },
+    # --- commitment ledgers (issue 11): the latest snapshot / current version as known on as_of
+    "arrears": {  # 清欠台账: each region's latest snapshot on or before as_of
+        "as_of": pl.Date,
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "debtor": pl.String,  # 欠款单位
+        "creditor": pl.String,  # 债权企业
+        "department": pl.String,  # 主管部门 ('' when absent)
+        "owed_fen": pl.Int64,
+        "disputed": pl.Boolean,  # 是否有分歧 (null: not stated, graded as undisputed)
+        "plan_due_on": pl.Date,  # 还款计划日期 (null: no agreed plan)
+        "repaid_fen": pl.Int64,  # 已清偿金额 (0 when blank)
+        "repaid_on": pl.Date,
+    },
+    "measures": {  # 措施责任分解表, current version of each measure
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "measure_no": pl.String,
+        "title": pl.String,
+        "lead_units": pl.List(pl.String),
+        "responsible_units": pl.List(pl.String),
+        "report_cadence": pl.String,  # daily | weekly | monthly | null
+        "report_by": pl.Time,  # time of day a report is due (null: end of day)
+    },
+    "daily_reports": {  # 每日报送, current version of each (unit, day, measure)
+        "unit": pl.String,
+        "report_date": pl.Date,
+        "measure_no": pl.String,
+        "submitted_at": pl.Datetime("us"),  # Asia/Shanghai wall time, naive
+        "submitted_estimated": pl.Boolean,  # no time in the file: the file's load time is used
+    },
+    "bond_issues": {  # 专项债券发行
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "bond_name": pl.String,
+        "bond_code": pl.String,
+        "issued_fen": pl.Int64,
+        "issued_on": pl.Date,
+    },
+    "bond_readiness": {  # each bond project's latest snapshot, with its tender notice date
+        "as_of": pl.Date,
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "project": pl.String,
+        "project_unit": pl.String,
+        "quota_fen": pl.Int64,
+        "tender_notice_on": pl.Date,  # 招标公告发布日期 (null: none published)
+    },
+    "guarantees": {  # 政府性融资担保业务台账
+        "as_of": pl.Date,
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "guarantor": pl.String,  # 担保机构
+        "borrower": pl.String,  # 被担保企业
+        "amount_fen": pl.Int64,  # 担保金额
+        "fee_rate_bp": pl.Int64,  # 担保费率 in hundredths of a percent (0.8 % = 80)
+        "started_on": pl.Date,
+    },
+    "procurement": {  # 政府采购项目
+        "as_of": pl.Date,
+        "region_code": pl.String,
+        "region_name": pl.String,
+        "project": pl.String,
+        "purchaser": pl.String,  # 采购单位
+        "category": pl.String,  # goods | services | works
+        "budget_fen": pl.Int64,
+        "sme_reserved_fen": pl.Int64,  # 面向中小企业预留金额
+        "announced_on": pl.Date,
+    },
 }
 
 

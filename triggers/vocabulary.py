@@ -27,6 +27,7 @@ RULE_KINDS = {
     "bond_deadline": "专项债券",
     "carryover_recall": "结转结余",
 }
+COMMITMENT_UNITS = {"yuan": "元", "percent": "%", "count": "件", "time": "时间"}
 FINDING_KINDS = RULE_KINDS | {"system": "系统运行"}
 
 STATUS = {"firing": "告警中", "acknowledged": "已确认", "resolved": "已恢复"}  # an alert's status

@@ -68,3 +68,35 @@ COMMITMENT_SOURCES = """
     SELECT * FROM bond_issues
     QUALIFY ingest_id = max(ingest_id) OVER (PARTITION BY region_code, bond_name);
 """
+
+# Migration 9: the latest evaluation's commitment findings, one graded item a row, whatever the
+# rule kind (triggers/commitment_findings.py). Money in fen; target/actual in the row's unit.
+COMMITMENT_FINDINGS = """
+    CREATE TABLE commitment_findings (
+        evaluation_id BIGINT NOT NULL,
+        rule_id VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        commitment VARCHAR,
+        source VARCHAR,
+        as_of DATE,
+        region_code VARCHAR NOT NULL,
+        region_name VARCHAR,
+        item VARCHAR NOT NULL,
+        subject VARCHAR NOT NULL,
+        party VARCHAR,
+        lead_unit VARCHAR,
+        responsible_units VARCHAR[],
+        deadline DATE,
+        due_at TIMESTAMP,
+        done_at TIMESTAMP,
+        unit VARCHAR,
+        target DECIMAL(38, 4),
+        actual DECIMAL(38, 4),
+        amount_fen BIGINT,
+        done_fen BIGINT,
+        overdue BOOLEAN NOT NULL,
+        disputed BOOLEAN NOT NULL,
+        level VARCHAR NOT NULL,
+        reasons VARCHAR[] NOT NULL
+    );
+"""

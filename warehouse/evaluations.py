@@ -20,6 +20,7 @@ FINDINGS_TABLES = {
     "bond_projects": "bond_projects",
     "bond_counties": "bond_counties",
     "carryover": "carryover_findings",
+    "commitments": "commitment_findings",
 }
 
 _OPEN_ALERTS = """

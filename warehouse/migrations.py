@@ -218,6 +218,11 @@ def _id_sequences(con: duckdb.DuckDBPyConnection) -> None:
     ids.create_sequences(con)
 
 
+@migration(9, "commitment findings")
+def _commitment_findings(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(ddl_commitments.COMMITMENT_FINDINGS)
+
+
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, Migration]]:
     """Return the registered migrations not yet recorded in this warehouse."""
     con.execute("""
