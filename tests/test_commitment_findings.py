@@ -16,7 +16,7 @@ from triggers.commitment_findings import (
 )
 from triggers.engine import Evaluation
 from warehouse.connection import connect
-from warehouse.reads import query_alerts, query_commitments
+from warehouse.reads import query_alerts, query_commitment_summary, query_commitments
 
 AS_OF = date(2022, 12, 31)
 
@@ -101,3 +101,30 @@ def test_commitment_findings_are_stored_alerted_and_read_with_exact_money(db: Pa
         red["message"][0]
         == "西山区「住建局 → 甲公司」红灯：截至 2022-12-31 未清偿（牵头单位：区财政局）"
     )
+
+
+def test_the_summary_counts_levels_and_money_per_party_and_lead_unit(db: Path):
+    def evaluate(rules, frames, as_of):
+        items = _items().with_columns(overdue=pl.Series([True, False]))
+        disputed = (
+            _items()
+            .head(1)
+            .with_columns(
+                item=pl.lit("住建局/丙公司"), disputed=pl.lit(True), amount_fen=pl.lit(30_000_000)
+            )
+        )
+        found = conform(pl.concat([items, disputed], how="diagonal_relaxed"), as_of)
+        return Evaluation(as_of=as_of, findings={"commitments": found})
+
+    run_evaluation(db, AS_OF, [], evaluate=evaluate)
+    with connect(db, read_only=True) as con:
+        party = query_commitment_summary(con, scope=None, by="party").row(0, named=True)
+        lead = query_commitment_summary(con, scope="530100", by="lead_unit")
+        outside = query_commitment_summary(con, scope="654300", by="lead_unit")
+    assert (party["party"], party["items"], party["red"], party["green"]) == ("住建局", 2, 1, 1)
+    assert party["amount_yuan"] == Decimal("2499999.99")
+    assert party["done_yuan"] == Decimal("500000.00")
+    assert party["outstanding_yuan"] == party["overdue_yuan"] == Decimal("1999999.99")
+    assert (party["disputed_items"], party["disputed_yuan"]) == (1, Decimal("300000.00"))
+    assert lead["lead_unit"].to_list() == ["区财政局"]
+    assert outside.height == 0

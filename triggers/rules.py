@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -20,7 +19,7 @@ from pydantic import (
 )
 
 from triggers.amounts import Amount
-from triggers.periods import Effective, parse_month
+from triggers.rule_base import EscalationStep, Month, RegionCode, RuleBase
 from triggers.vocabulary import GROUPS
 
 
@@ -30,34 +29,6 @@ class RuleError(ValueError):
     def __init__(self, errors: list[str]):
         self.errors = errors
         super().__init__("规则文件有误：\n" + "\n".join(f"  - {e}" for e in errors))
-
-
-def _region_code(value: object) -> object:
-    if isinstance(value, int) and not isinstance(value, bool):
-        raise ValueError(
-            '地区代码须加引号书写，例如 "654300"（不加引号时 YAML 会把 000000 读成 0）'
-        )
-    return value
-
-
-RegionCode = Annotated[str, BeforeValidator(_region_code), Field(pattern=r"^\d{6}(-[A-Z0-9]+)?$")]
-Month = Annotated[date, BeforeValidator(parse_month)]
-
-
-class RuleBase(BaseModel):
-    """Fields every rule has."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
-    title: str
-    source: str = ""
-    jurisdiction: RegionCode
-    effective: Effective
-    note: str = ""
-    overrides: list[str] = Field(
-        [], description="ids of rules of the same kind and jurisdiction this one replaces"
-    )
 
 
 class PayBy(BaseModel):
@@ -143,27 +114,6 @@ class DirectFundRule(RuleBase):
         if self.yellow_behind_points > self.red_behind_points:
             raise ValueError("yellow_behind_points 不能大于 red_behind_points")
         return self
-
-
-class EscalationStep(BaseModel):
-    """One rung of the ladder 告知 → 提醒 → 约谈 → 移交问题线索."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str
-    after_days: int = Field(ge=0, description="days the project stays red after the last step")
-    document: str
-    template: str
-
-    @field_validator("template")
-    @classmethod
-    def _known_fields(cls, value: str) -> str:
-        from triggers.documents import FIELDS, template_fields
-
-        unknown = sorted(set(template_fields(value)) - set(FIELDS))
-        if unknown:
-            raise ValueError(f"模板中有未知字段 {unknown}；可用字段：{', '.join(FIELDS)}")
-        return value
 
 
 class BondDeadlineRule(RuleBase):

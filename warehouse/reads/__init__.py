@@ -14,7 +14,7 @@ from warehouse.reads.alerts import (
     query_open_escalations,
 )
 from warehouse.reads.bonds import query_bond_counties, query_bond_history, query_bond_projects
-from warehouse.reads.commitments import query_commitments
+from warehouse.reads.commitments import query_commitment_summary, query_commitments
 from warehouse.reads.common import LEVEL_ORDER, MAX_ROWS, rows_of
 from warehouse.reads.cpi import query_cpi_series
 from warehouse.reads.evaluations import query_last_evaluation
@@ -41,6 +41,7 @@ __all__ = [
     "query_bond_history",
     "query_bond_projects",
     "query_carryover",
+    "query_commitment_summary",
     "query_commitments",
     "query_cpi_series",
     "query_departments",

@@ -52,3 +52,50 @@ def query_commitments(
         "limit": limit,
     }
     return frame(con, sql, params)
+
+
+_GROUPS = {
+    "rule": ("rule_id", "kind", "commitment", "source"),
+    "lead_unit": ("lead_unit",),
+    "party": ("rule_id", "region_code", "region_name", "party"),
+    "region": ("rule_id", "region_code", "region_name"),
+}
+
+
+def query_commitment_summary(
+    con: duckdb.DuckDBPyConnection,
+    scope: str | None,
+    by: str,
+    region: str | None = None,
+    kind: str | None = None,
+) -> pl.DataFrame:
+    """Return the graded items in scope counted by `by` (rule, lead_unit, party or region).
+
+    Each group has its items by level, and its money in yuan: the amount, what is done of it,
+    what is outstanding and what of that is overdue (for a debt: owed, cleared, unpaid, overdue).
+    Disputed items are counted apart (`disputed_items`, `disputed_yuan`), not in the levels.
+    Groups with a red item come first.
+    """
+    keys = ", ".join(_GROUPS[by])
+    graded = "NOT disputed"
+    sql = f"""
+        SELECT {keys},
+               count(*) FILTER ({graded}) AS items,
+               count(*) FILTER ({graded} AND level = 'red') AS red,
+               count(*) FILTER ({graded} AND level = 'yellow') AS yellow,
+               count(*) FILTER ({graded} AND level = 'green') AS green,
+               {yuan("sum(amount_fen) FILTER (" + graded + ")")} AS amount_yuan,
+               {yuan("sum(done_fen) FILTER (" + graded + ")")} AS done_yuan,
+               {yuan("sum(amount_fen - coalesce(done_fen, 0)) FILTER (" + graded + ")")}
+                   AS outstanding_yuan,
+               {yuan("sum(amount_fen - coalesce(done_fen, 0)) FILTER (" + graded + " AND overdue)")}
+                   AS overdue_yuan,
+               count(*) FILTER (disputed) AS disputed_items,
+               {yuan("sum(amount_fen) FILTER (disputed)")} AS disputed_yuan
+        FROM commitment_findings
+        WHERE {under("region_code", "scope")} AND {under("region_code", "region")}
+          AND ($kind IS NULL OR kind = $kind)
+        GROUP BY {keys}
+        ORDER BY red DESC, yellow DESC, {keys}
+    """
+    return frame(con, sql, {"scope": scope, "region": region, "kind": kind})
