@@ -92,6 +92,37 @@ class Monitor:
         """Return each county's bond totals, projection and level under `region`."""
         return self._frame(reads.query_bond_counties, None, _region(region))
 
+    def commitments(
+        self,
+        region: str | None = None,
+        kind: str | None = None,
+        level: str | None = None,
+        lead_unit: str | None = None,
+        disputed: bool = False,
+    ) -> pd.DataFrame:
+        """Return the graded commitment items (承诺事项) under `region`, red first.
+
+        Money is exact yuan (`amount_yuan`, `done_yuan`); `target`/`actual` are decimals in the
+        row's `unit` (yuan, percent, count). `disputed=True` gives the disputed items instead.
+        """
+        return self._frame(
+            reads.query_commitments,
+            None,
+            _region(region),
+            kind,
+            lead_unit=lead_unit,
+            level=level,
+            disputed=disputed,
+            limit=None,
+        )
+
+    def commitment_summary(
+        self, by: str = "rule", region: str | None = None, kind: str | None = None
+    ) -> pd.DataFrame:
+        """Return the commitment items counted per `by` (rule, lead_unit, party or region):
+        items by level, amount / done / outstanding / overdue yuan, disputed apart."""
+        return self._frame(reads.query_commitment_summary, None, by, _region(region), kind)
+
     def alerts(self, status: str = "open", region: str | None = None) -> pd.DataFrame:
         """Return the alerts under `region`: `status` 'open' (firing or acknowledged) or 'all'."""
         if status not in ("open", "all"):

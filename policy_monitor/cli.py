@@ -12,6 +12,7 @@ from appstate.audit import cli_source, record_in
 from policy_monitor import (
     cli_admin,
     cli_audit,
+    cli_commitments,
     cli_notify,
     cli_report,
     cli_revisions,
@@ -128,6 +129,7 @@ app.command()(cli_audit.audit)
 app.command()(cli_watch.watch)
 app.command()(cli_report.report)
 app.command()(cli_revisions.revisions)
+app.command()(cli_commitments.commitments)
 app.command()(cli_service.demo)
 app.command()(cli_service.serve)
 app.command()(cli_notify.notify)

@@ -1,6 +1,8 @@
 """The CLI's JSON records, made from the warehouse's read frames: the fields, names and order the
 `--json` contract has always had (rates rounded to four places, months as YYYY-MM)."""
 
+from decimal import Decimal
+
 import polars as pl
 
 from warehouse.reads import LEVEL_ORDER, alert_record
@@ -125,3 +127,58 @@ def bond_records(frame: pl.DataFrame, by: str) -> list[dict]:
 def alert_records(frame: pl.DataFrame) -> list[dict]:
     """Return query_alerts' rows as the CLI prints them (`id`, no step as None)."""
     return [alert_record(row) for row in frame.to_dicts()]
+
+
+COMMITMENT_FIELDS = (
+    "rule_id",
+    "kind",
+    "commitment",
+    "source",
+    "region_code",
+    "region_name",
+    "item",
+    "subject",
+    "party",
+    "lead_unit",
+    "responsible_units",
+    "deadline",
+    "due_at",
+    "done_at",
+    "unit",
+    "target",
+    "actual",
+    "amount_yuan",
+    "done_yuan",
+    "outstanding_yuan",
+    "overdue",
+    "disputed",
+    "level",
+    "reasons",
+    "as_of",
+)
+# the fewest decimal places a target or actual shows in its unit (more when the value has them)
+UNIT_PLACES = {"yuan": 2, "percent": 2, "count": 0}
+
+
+def unit_value(value: Decimal | None, unit: str | None) -> str | None:
+    """Return a target or actual in its unit as a decimal string: 1999999.99, 0.80, 3."""
+    if value is None:
+        return None
+    places = UNIT_PLACES.get(unit or "", 0)
+    shown = max(places, -value.normalize().as_tuple().exponent)
+    return str(value.quantize(Decimal(1).scaleb(-shown)))
+
+
+def commitment_records(frame: pl.DataFrame) -> list[dict]:
+    """Return query_commitments' rows as the CLI prints them (target/actual in their unit)."""
+    outstanding = pl.col("amount_yuan") - pl.col("done_yuan").fill_null(0)
+    rows = frame.with_columns(outstanding_yuan=outstanding).select(COMMITMENT_FIELDS).to_dicts()
+    for row in rows:
+        row["target"] = unit_value(row["target"], row["unit"])
+        row["actual"] = unit_value(row["actual"], row["unit"])
+    return rows
+
+
+def commitment_summary_records(frame: pl.DataFrame) -> list[dict]:
+    """Return query_commitment_summary's rows as the CLI prints them."""
+    return frame.to_dicts()

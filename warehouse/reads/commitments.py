@@ -60,6 +60,7 @@ _GROUPS = {
     "party": ("rule_id", "region_code", "region_name", "party"),
     "region": ("rule_id", "region_code", "region_name"),
 }
+SUMMARY_BY = tuple(_GROUPS)  # what query_commitment_summary can count by
 
 
 def query_commitment_summary(
@@ -68,6 +69,8 @@ def query_commitment_summary(
     by: str,
     region: str | None = None,
     kind: str | None = None,
+    rule_id: str | None = None,
+    lead_unit: str | None = None,
 ) -> pl.DataFrame:
     """Return the graded items in scope counted by `by` (rule, lead_unit, party or region).
 
@@ -76,6 +79,8 @@ def query_commitment_summary(
     Disputed items are counted apart (`disputed_items`, `disputed_yuan`), not in the levels.
     Groups with a red item come first.
     """
+    if by not in _GROUPS:
+        raise ValueError(f"by 应为 {'、'.join(SUMMARY_BY)} 之一，收到 {by!r}")
     keys = ", ".join(_GROUPS[by])
     graded = "NOT disputed"
     sql = f"""
@@ -95,7 +100,16 @@ def query_commitment_summary(
         FROM commitment_findings
         WHERE {under("region_code", "scope")} AND {under("region_code", "region")}
           AND ($kind IS NULL OR kind = $kind)
+          AND ($rule_id IS NULL OR rule_id = $rule_id)
+          AND ($lead_unit IS NULL OR lead_unit = $lead_unit)
         GROUP BY {keys}
         ORDER BY red DESC, yellow DESC, {keys}
     """
-    return frame(con, sql, {"scope": scope, "region": region, "kind": kind})
+    params = {
+        "scope": scope,
+        "region": region,
+        "kind": kind,
+        "rule_id": rule_id,
+        "lead_unit": lead_unit,
+    }
+    return frame(con, sql, params)
