@@ -104,7 +104,7 @@ def _in_unit(row: dict, which: str) -> str:
 
 def _item_line(row: dict) -> tuple[str, ...]:
     return (
-        LEVEL_WORDS.get(row["level"], row["level"]),
+        "有争议" if row["disputed"] else LEVEL_WORDS.get(row["level"], row["level"]),
         row["region_name"] or row["region_code"],
         row["subject"],
         row["rule_id"],

@@ -171,8 +171,7 @@ def unit_value(value: Decimal | None, unit: str | None) -> str | None:
 
 def commitment_records(frame: pl.DataFrame) -> list[dict]:
     """Return query_commitments' rows as the CLI prints them (target/actual in their unit)."""
-    outstanding = pl.col("amount_yuan") - pl.col("done_yuan").fill_null(0)
-    rows = frame.with_columns(outstanding_yuan=outstanding).select(COMMITMENT_FIELDS).to_dicts()
+    rows = frame.select(COMMITMENT_FIELDS).to_dicts()
     for row in rows:
         row["target"] = unit_value(row["target"], row["unit"])
         row["actual"] = unit_value(row["actual"], row["unit"])

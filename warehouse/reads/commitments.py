@@ -1,6 +1,6 @@
 """Commitment items (承诺事项) as read by everyone: one graded item a row, red first.
 
-Money leaves as exact yuan (`amount_yuan`, `done_yuan`); `target` and `actual` keep their row's
+Money leaves as exact yuan (`amount_yuan`, `done_yuan`, and for a money item `outstanding_yuan`); `target` and `actual` keep their row's
 unit (yuan, percent, count). Disputed debts are listed apart: `disputed` selects them.
 """
 
@@ -9,6 +9,10 @@ import polars as pl
 
 from warehouse.reads.common import MAX_ROWS, frame, level_rank, yuan
 from warehouse.scope import under
+
+# What is still to do of a money item (unit yuan: owed less repaid, target less reached); a cap's
+# or a report's amount (the sum guaranteed, the quota) is not something to clear, so none.
+_OUTSTANDING = "CASE WHEN unit = 'yuan' THEN amount_fen - coalesce(done_fen, 0) END"
 
 
 def query_commitments(
@@ -30,7 +34,7 @@ def query_commitments(
         SELECT rule_id, kind, commitment, source, as_of, region_code, region_name, item,
                subject, party, lead_unit, responsible_units, deadline, due_at, done_at, unit,
                target, actual, {yuan("amount_fen")} AS amount_yuan,
-               {yuan("done_fen")} AS done_yuan, overdue, disputed, level, reasons
+               {yuan("done_fen")} AS done_yuan, {yuan(_OUTSTANDING)} AS outstanding_yuan, overdue, disputed, level, reasons
         FROM commitment_findings
         WHERE {under("region_code", "scope")} AND {under("region_code", "region")}
           AND ($kind IS NULL OR kind = $kind)
@@ -75,7 +79,8 @@ def query_commitment_summary(
     """Return the graded items in scope counted by `by` (rule, lead_unit, party or region).
 
     Each group has its items by level, and its money in yuan: the amount, what is done of it,
-    what is outstanding and what of that is overdue (for a debt: owed, cleared, unpaid, overdue).
+    what is outstanding and what of that is overdue (for a debt: owed, cleared, unpaid, overdue;
+    outstanding and overdue count the money items only, unit yuan: not a cap's guaranteed sum).
     Disputed items are counted apart (`disputed_items`, `disputed_yuan`), not in the levels.
     Groups with a red item come first.
     """
@@ -83,6 +88,7 @@ def query_commitment_summary(
         raise ValueError(f"by 应为 {'、'.join(SUMMARY_BY)} 之一，收到 {by!r}")
     keys = ", ".join(_GROUPS[by])
     graded = "NOT disputed"
+    overdue_fen = f"CASE WHEN overdue THEN {_OUTSTANDING} ELSE {_OUTSTANDING} * 0 END"
     sql = f"""
         SELECT {keys},
                count(*) FILTER ({graded}) AS items,
@@ -91,10 +97,8 @@ def query_commitment_summary(
                count(*) FILTER ({graded} AND level = 'green') AS green,
                {yuan("sum(amount_fen) FILTER (" + graded + ")")} AS amount_yuan,
                {yuan("sum(done_fen) FILTER (" + graded + ")")} AS done_yuan,
-               {yuan("sum(amount_fen - coalesce(done_fen, 0)) FILTER (" + graded + ")")}
-                   AS outstanding_yuan,
-               {yuan("sum(amount_fen - coalesce(done_fen, 0)) FILTER (" + graded + " AND overdue)")}
-                   AS overdue_yuan,
+               {yuan(f"sum({_OUTSTANDING}) FILTER ({graded})")} AS outstanding_yuan,
+               {yuan(f"sum({overdue_fen}) FILTER ({graded})")} AS overdue_yuan,
                count(*) FILTER (disputed) AS disputed_items,
                {yuan("sum(amount_fen) FILTER (disputed)")} AS disputed_yuan
         FROM commitment_findings
