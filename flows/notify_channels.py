@@ -41,6 +41,7 @@ class Channel(BaseModel):
     url: str
     rules: list[str] | None = Field(None, min_length=1)
     regions: list[str] | None = Field(None, min_length=1)
+    lead_units: list[str] | None = Field(None, min_length=1)  # 牵头单位 of commitment alerts
     levels: list[Level] = Field(list(ALERT_LEVELS), min_length=1)
     events: list[Event] = list(EVENTS)
     digest: bool = Field(False, validate_default=True)
@@ -136,19 +137,25 @@ def event_types(row: dict) -> set[str]:
     )
 
 
-def in_scope(channel: Channel, rule_id: str, region_code: str, level: str) -> bool:
-    """Return whether the channel covers this rule, region and level."""
+def in_scope(
+    channel: Channel, rule_id: str, region_code: str, level: str, lead_unit: str | None = None
+) -> bool:
+    """Return whether the channel covers this rule, region, level and lead unit.
+
+    A channel with `lead_units` covers only the commitment alerts whose lead unit is one of them.
+    """
     return (
         level in channel.levels
         and (channel.rules is None or any(fnmatchcase(rule_id, p) for p in channel.rules))
         and (channel.regions is None or any(is_under(region_code, p) for p in channel.regions))
+        and (channel.lead_units is None or lead_unit in channel.lead_units)
     )
 
 
 def wants(channel: Channel, row: dict) -> bool:
     """Return whether the channel wants this alert event."""
     return bool(event_types(row) & set(channel.events)) and in_scope(
-        channel, row["rule_id"], row["region_code"], row["to_level"]
+        channel, row["rule_id"], row["region_code"], row["to_level"], row.get("lead_unit")
     )
 
 

@@ -52,6 +52,7 @@ def describe(row: dict) -> Message:
     lines = [
         row["message"],
         f"规则 {row['rule_id']} · 对象 {row['subject']}"
+        + (f" · 牵头单位 {row['lead_unit']}" if row.get("lead_unit") else "")
         + (f" · 评估日期 {row['as_of']}" if row["as_of"] else ""),
     ]
     if row["actor"] != "system":
@@ -82,12 +83,14 @@ def plan_messages(rows: list[dict], config: NotifyConfig, now: datetime) -> dict
 def build_digest(digest: dict, channel: Channel, now: datetime) -> Message:
     """Return the daily summary for one channel: its open alerts by level and region, and changes."""
     open_rows = [
-        r for r in digest["open"] if in_scope(channel, r["rule_id"], r["region_code"], r["level"])
+        r
+        for r in digest["open"]
+        if in_scope(channel, r["rule_id"], r["region_code"], r["level"], r.get("lead_unit"))
     ]
     changes = [
         r
         for r in digest["events"]
-        if in_scope(channel, r["rule_id"], r["region_code"], r["to_level"])
+        if in_scope(channel, r["rule_id"], r["region_code"], r["to_level"], r.get("lead_unit"))
     ]
     levels, regions = Counter(), {}
     for r in open_rows:

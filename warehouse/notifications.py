@@ -15,16 +15,32 @@ from warehouse.reads.common import rows_of
 
 CLOSED_STATUSES = ("sent", "unrouted", "expired")
 
+# A commitment alert's lead unit (牵头单位): its item's in the findings (subject = region/item),
+# else the one its message names (an item no longer in the findings: its rule file was removed).
+_LEAD_UNIT = """
+    coalesce(
+        c.lead_unit,
+        nullif(nullif(regexp_extract(a.message, '（牵头单位：([^）]+)）$', 1), ''), '—')
+    ) AS lead_unit
+"""
+_LEAD_UNITS = """
+    LEFT JOIN (
+        SELECT rule_id, region_code || '/' || item AS subject, any_value(lead_unit) AS lead_unit
+        FROM commitment_findings GROUP BY ALL
+    ) c ON c.rule_id = a.rule_id AND c.subject = a.subject
+"""
+
 # An escalation step is taken in an evaluation: it belongs to that evaluation's system event.
-_EVENT_COLUMNS = """
+_EVENT_COLUMNS = f"""
     e.event_id, e.alert_id, e.happened_at, e.as_of, e.from_status, e.to_status, e.from_level,
     e.to_level, e.actor, e.note, coalesce(e.message, a.message) AS message, a.rule_id, a.subject,
-    a.kind, a.region_code, coalesce(r.name, a.region_code) AS region_name,
+    a.kind, a.region_code, coalesce(r.name, a.region_code) AS region_name, {_LEAD_UNIT},
     s.escalation_step, s.step_name, s.document, s.text AS letter
 """
-_EVENT_JOINS = """
+_EVENT_JOINS = f"""
     JOIN alerts a ON a.alert_id = e.alert_id
     LEFT JOIN regions r ON r.region_code = a.region_code
+    {_LEAD_UNITS}
     LEFT JOIN (
         SELECT alert_id, step_on, escalation_step, step_name, document, text FROM escalations
         QUALIFY row_number() OVER (PARTITION BY alert_id, step_on ORDER BY escalation_step DESC) = 1
@@ -51,10 +67,11 @@ _RECENT_EVENTS = f"""
     ORDER BY e.event_id
 """
 
-_OPEN_BY_REGION = """
+_OPEN_BY_REGION = f"""
     SELECT a.rule_id, a.region_code, coalesce(r.name, a.region_code) AS region_name, a.level,
-           count(*) AS alerts
+           {_LEAD_UNIT}, count(*) AS alerts
     FROM alerts a LEFT JOIN regions r ON r.region_code = a.region_code
+    {_LEAD_UNITS}
     WHERE a.status <> 'resolved'
     GROUP BY ALL
     ORDER BY a.region_code, a.level, a.rule_id
@@ -92,12 +109,14 @@ _CLOSE = """
 
 
 def query_pending(con: duckdb.DuckDBPyConnection) -> list[dict]:
-    """Return the pending outbox rows with their event, alert, region name and escalation step."""
+    """Return the pending outbox rows with their event, alert, region name, lead unit (commitment
+    alerts; None otherwise) and escalation step."""
     return rows_of(con, _PENDING, {})
 
 
 def query_digest(con: duckdb.DuckDBPyConnection, since: datetime, until: datetime) -> dict:
-    """Return `open` (open alerts counted by rule, region and level) and `events` in (since, until]."""
+    """Return `open` (open alerts counted by rule, region, level and lead unit) and `events` in
+    (since, until]."""
     return {
         "open": rows_of(con, _OPEN_BY_REGION, {}),
         "events": rows_of(con, _RECENT_EVENTS, {"since": since, "until": until}),
