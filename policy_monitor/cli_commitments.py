@@ -122,6 +122,9 @@ def _sum(rows: list[dict], field: str) -> Decimal:
 
 
 def _print_items(rows: list[dict], disputed: bool, apart: int) -> None:
+    if not rows and not apart:
+        typer.echo("没有符合条件的承诺事项")
+        return
     if rows:
         _table(ITEM_HEADERS, [_item_line(r) for r in rows])
     money = f"金额 {wan(_sum(rows, 'amount_yuan'))}"
@@ -156,8 +159,10 @@ def _print_summary(rows: list[dict], by: str) -> None:
         )
         for r in rows
     ]
-    if lines:
-        _table((*GROUP_HEADERS[by], *TOTAL_HEADERS), lines)
+    if not lines:
+        typer.echo("没有符合条件的承诺事项")
+        return
+    _table((*GROUP_HEADERS[by], *TOTAL_HEADERS), lines)
     typer.echo(
         f"共 {len(rows)} 组，{sum(r['items'] for r in rows)} 项：红灯 {sum(r['red'] for r in rows)}，"
         f"未完成 {wan(_sum(rows, 'outstanding_yuan'))}（其中逾期 {wan(_sum(rows, 'overdue_yuan'))}）"

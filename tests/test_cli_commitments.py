@@ -5,12 +5,15 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 import policy_monitor as pm
 from policy_monitor.cli import app
 from tests.commitment_items import store_items
+from warehouse import reads
+from warehouse.replica import read_connection
 
 FIELDS = {"rule_id", "kind", "region_code", "subject", "lead_unit", "deadline", "target"}
 FIELDS |= {"actual", "level", "reasons", "region_name", "commitment", "source", "party"}
@@ -89,6 +92,7 @@ def test_region_covers_its_counties_and_filters_combine(stored):
     assert [i["item"] for i in json_of(stored, "--lead-unit", "县财政局")] == ["县住建局/丙公司"]
     assert len(json_of(stored, "--rule", "xishan.arrears")) == 2
     assert json_of(stored, "--region", "652302") == []
+    assert invoke(stored, "--region", "652302").output.startswith("没有符合条件的承诺事项")
 
 
 def test_disputed_items_are_listed_apart(stored):
@@ -163,6 +167,12 @@ def test_without_an_evaluation_it_says_to_run_evaluate(db, tmp_path):
 def test_the_api_returns_pandas_with_exact_money(stored):
     monitor = pm.open(stored)
     items = monitor.commitments(region="654300")
+    cur = read_connection(stored)
+    try:
+        expected = reads.query_commitments(cur, None, "654300", limit=None)
+    finally:
+        cur.close()
+    pd.testing.assert_frame_equal(items, expected.to_pandas(use_pyarrow_extension_array=True))
     assert list(items["item"]) == ["G-001", "县住建局/丙公司"]
     assert str(items["amount_yuan"].dtype).startswith("decimal128")
     assert list(items["amount_yuan"]) == [Decimal("1000000.00"), Decimal("500000.50")]
