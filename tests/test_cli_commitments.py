@@ -137,11 +137,12 @@ def test_the_table_is_red_first_in_chinese_with_wan_yuan_and_a_total(stored):
     lines = result.output.splitlines()
     assert lines[0].split()[:5] == ["灯", "地区", "事项", "规则", "牵头单位"]
     assert [line.split()[0] for line in lines[1:6]] == ["红灯"] * 3 + ["黄灯", "绿灯"]
-    assert "200.00 万元" in lines[3] and "住建局 → 甲公司" in lines[3]  # 1999999.99 yuan in 万元
+    assert "199.999999 万元" in lines[3] and "住建局 → 甲公司" in lines[3]  # never rounded to 200
+    assert "200.00 万元" in lines[5] and "50.00005 万元" in lines[4]
     assert "0.80%" in lines[1] and "未报送" in lines[2]
     assert lines[-1] == (
-        "共 5 项：红灯 3，黄灯 1，绿灯 1；金额 550.00 万元，已完成 210.00 万元，"
-        "未完成 240.00 万元（其中逾期 200.00 万元）；另有有争议事项 1 项未评级，用 --disputed 查看"
+        "共 5 项：红灯 3，黄灯 1，绿灯 1；金额 550.000049 万元，已完成 210.00 万元，未完成 "
+        "240.000049 万元（其中逾期 199.999999 万元）；另有有争议事项 1 项未评级，用 --disputed 查看"
     )
     by_rule = invoke(stored, "--by", "rule")
     assert by_rule.exit_code == 0 and by_rule.output.splitlines()[0].split()[:3] == [
@@ -150,7 +151,7 @@ def test_the_table_is_red_first_in_chinese_with_wan_yuan_and_a_total(stored):
         "事项",
     ]
     assert by_rule.output.splitlines()[-1] == (
-        "共 4 组，5 项：红灯 3，未完成 240.00 万元（其中逾期 200.00 万元）"
+        "共 4 组，5 项：红灯 3，未完成 240.000049 万元（其中逾期 199.999999 万元）"
     )
 
 
