@@ -12,6 +12,7 @@ import polars as pl
 
 from triggers.bond_deadline import evaluate_bond_counties, evaluate_bond_projects
 from triggers.carryover import evaluate_carryover
+from triggers.custom_kinds import FINDINGS, evaluate_custom, is_custom
 from triggers.direct_fund import evaluate_direct_fund
 from triggers.frames import check_frames
 from triggers.price_subsidy import evaluate_price_subsidy
@@ -87,6 +88,14 @@ def evaluate_rules(
                 continue
             parts.append(found)
             result.health.append(_health(rule, True, None, found.height))
+    for rule in (r for r in rules if is_custom(r) and (only is None or r.id in only)):
+        try:  # a custom (pandas) kind: its module's evaluate, checked against the findings schema
+            found = evaluate_custom(rule, rule.custom_kind, frames, as_of)
+        except Exception as exc:
+            result.health.append(_health(rule, False, f"{type(exc).__name__}: {exc}", 0))
+            continue
+        parts_of.setdefault(FINDINGS, []).append(found)
+        result.health.append(_health(rule, True, None, found.height))
     for name, parts in parts_of.items():  # several kinds may share one findings table
         if parts:
             result.findings[name] = pl.concat(parts, how="vertical_relaxed")

@@ -172,14 +172,14 @@ class RuleFile(BaseModel):
     rules: list[Rule]
 
 
-def _location(file: str, raw: object, loc: tuple) -> str:
+def _location(file: str, raw: object, loc: tuple, tags: set[str] | None = None) -> str:
     """Return 'file: rule <id>: field' for a pydantic error location."""
     if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
         rule = raw["rules"][loc[1]] if isinstance(raw, dict) else None
         rule_id = rule.get("id") if isinstance(rule, dict) else None
         name = f"规则 {rule_id}" if rule_id else f"第 {loc[1] + 1} 条规则"
         # drop the union tag pydantic puts after the index
-        rest = [str(p) for p in loc[2:] if p not in _TAGS]
+        rest = [str(p) for p in loc[2:] if p not in (tags or _TAGS)]
         return f"{file}: {name}: {'.'.join(rest) or '(整条)'}"
     return f"{file}: {'.'.join(str(p) for p in loc) or '(文件)'}"
 
@@ -192,9 +192,10 @@ _TAGS = {"price_subsidy", "direct_fund", "bond_deadline", "carryover_recall"} | 
 }
 
 
-def parse_rule_texts(texts: dict[str, str]) -> list:
+def parse_rule_texts(texts: dict[str, str], custom_kinds: tuple | list = ()) -> list:
     """Return every rule of the YAML `texts` (file name → text), or raise RuleError with all errors.
 
+    `custom_kinds` (`triggers.custom_kinds.CustomKind`s, from the rules folder) add their kinds.
     Besides each file's own checks, rule ids must be unique, rules of one kind and jurisdiction
     must not overlap unless one overrides the other, and no local price threshold may exceed the
     national one in force for the same months.
@@ -202,9 +203,12 @@ def parse_rule_texts(texts: dict[str, str]) -> list:
     import yaml
 
     from triggers.consistency import check_rules
+    from triggers.custom_kinds import rule_file
 
     errors: list[str] = []
     located: list[tuple[str, object]] = []
+    model = rule_file(RuleFile, Rule, tuple(custom_kinds))
+    tags = _TAGS | {k.kind for k in custom_kinds}
     for file, text in sorted(texts.items()):
         try:
             raw = yaml.safe_load(text)
@@ -214,10 +218,10 @@ def parse_rule_texts(texts: dict[str, str]) -> list:
             errors.append(f"{file}:{where} 不是有效的 YAML：{getattr(exc, 'problem', exc)}")
             continue
         try:
-            located.extend((file, rule) for rule in RuleFile.model_validate(raw).rules)
+            located.extend((file, rule) for rule in model.model_validate(raw).rules)
         except ValidationError as exc:
             errors.extend(
-                f"{_location(file, raw, tuple(e['loc']))}: {e['msg']}" for e in exc.errors()
+                f"{_location(file, raw, tuple(e['loc']), tags)}: {e['msg']}" for e in exc.errors()
             )
     if not errors:
         errors = check_rules(located)
