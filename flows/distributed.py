@@ -2,16 +2,20 @@
 
 `evaluate_distributed(rules, frames, as_of, address=None, workers=2, level=2)` returns the same
 `Evaluation` as `triggers.engine.evaluate_rules(rules, frames, as_of)`; how the work is split and
-why the merge is exact is in `triggers/partitions.py`.
+why the merge is exact is in `triggers/partitions.py`. Rules of custom (pandas) kinds run in this
+process after the cluster's part: their modules live in the user's rules folder, which the
+workers do not import.
 """
 
 from contextlib import nullcontext
 from datetime import date
 
+import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
-from triggers.engine import Evaluation
+from triggers.custom_kinds import is_custom
+from triggers.engine import Evaluation, evaluate_rules
 from triggers.partitions import Partition, evaluate_partition, merge, partition
 
 
@@ -96,4 +100,16 @@ def evaluate_distributed(
     """
     runner = task_runner(address, workers)
     flow_ = evaluate_distributed_flow.with_options(task_runner=runner)
-    return flow_(rules, InProcess(frames), as_of, level)
+    result = flow_([r for r in rules if not is_custom(r)], InProcess(frames), as_of, level)
+    custom = [r for r in rules if is_custom(r)]
+    return _with(result, evaluate_rules(custom, frames, as_of)) if custom else result
+
+
+def _with(result: Evaluation, more: Evaluation) -> Evaluation:
+    """Return `result` with the findings and health of `more` (rules evaluated in-process)."""
+    for name, found in more.findings.items():
+        have = result.findings.get(name)
+        both = [found] if have is None else [have, found]
+        result.findings[name] = pl.concat(both, how="vertical_relaxed")
+    result.health += more.health
+    return result
