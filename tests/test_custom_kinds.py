@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import polars as pl
 import pytest
 from typer.testing import CliRunner
@@ -287,3 +288,43 @@ def test_the_evaluate_flow_reads_custom_kinds_from_the_rules_folder(
     result = CliRunner().invoke(app, ["--db", str(db), "evaluate", "--as-of", "2022-09-30"])
     assert result.exit_code == 2, result.output
     assert f"{rules_dir / 'broken.py'}: 第 2 行语法错误" in result.stderr
+
+
+def test_on_a_dask_cluster_custom_rules_run_in_process_with_the_same_result(
+    prefect_harness, rules_dir
+):
+    from distributed import LocalCluster
+
+    from flows.distributed import evaluate_distributed
+
+    rules = [_mine(load_rules(rules_dir)), _mine(load_rules(None), "national-direct-fund")]
+    frames = {"guarantees": _guarantees(ON_THE_CAP, ABOVE)}
+    local = evaluate_rules(rules, frames, AS_OF)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster:
+        distributed = evaluate_distributed(rules, frames, AS_OF, address=cluster.scheduler_address)
+    assert distributed.health == local.health
+    assert [h["healthy"] for h in local.health] == [False, True]  # no funds frame; the cap runs
+    assert distributed.findings["commitments"].equals(local.findings["commitments"])
+
+
+def test_inputs_arrive_as_nullable_integers_and_datetimes_and_convert_back_exactly():
+    from triggers.pandas_frames import percent, to_pandas, to_polars, yuan
+
+    g = to_pandas(_guarantees(ON_THE_CAP, ("654301", "丙公司", None, None)).collect())
+    assert str(g["fee_rate_bp"].dtype) == "Int64" and g["fee_rate_bp"].isna().tolist() == [
+        False,
+        True,
+    ]
+    assert str(g["amount_fen"].dtype) == "Int64"
+    assert g["started_on"].dtype.kind == "M" and g["started_on"].isna().tolist() == [False, True]
+    assert (g["started_on"] >= pd.Timestamp(date(2022, 3, 1))).tolist() == [True, False]
+    assert yuan(g["amount_fen"]).tolist() == [Decimal("1000000"), Decimal("1000000")]
+    assert percent(g["fee_rate_bp"]).tolist() == [Decimal("0.8"), None]
+    back, problems = to_polars(g.assign(actual=percent(g["fee_rate_bp"])))
+    assert problems == []
+    assert back.schema["fee_rate_bp"] == pl.Int64 and back["actual"].to_list() == [
+        Decimal("0.8"),
+        None,
+    ]
