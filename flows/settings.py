@@ -15,8 +15,8 @@ class FlowSettings(BaseSettings):
     rules_dir: Path | None = Field(
         None,
         description=(
-            "Folder of extra rule files (*.yaml), added to the shipped defaults; a jurisdiction "
-            "is added by adding a file."
+            "Folder of extra rule files (*.yaml), added to the shipped defaults, and of custom "
+            "rule kinds (*.py, pandas; docs/rules.md); a jurisdiction is added by adding a file."
         ),
     )
     inbox_every: int = Field(
