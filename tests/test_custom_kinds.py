@@ -187,6 +187,9 @@ def test_a_module_that_does_not_import_or_keep_the_contract_is_a_rule_error(rule
             '("guarantees",)', '("guarantee",)'
         ),
         "fails.py": "import no_such_package_here\n",
+        "taken.py": MODULE.format(kind="taken", body="return base(g)")
+        + "\nfrom pydantic import BaseModel\n\n\nclass Params(BaseModel):\n    source: int = 1\n",
+        "not_pydantic.py": MODULE.format(kind="np", body="") + "\nclass Params:\n    x = 1\n",
         "again.py": MODULE.format(kind="guarantee_fee_cap", body="return base(g)"),
     }
     for name, text in modules.items():
@@ -200,6 +203,8 @@ def test_a_module_that_does_not_import_or_keep_the_contract_is_a_rule_error(rule
         f"{at['fails.py']}: 无法导入：ModuleNotFoundError: No module named 'no_such_package_here'",
         f"{rules_dir / 'guarantee_fee_cap.py'}: KIND 'guarantee_fee_cap' 已由 {at['again.py']} 定义",
         f"{at['no_function.py']}: 缺少函数 evaluate(rule, inputs, as_of)",
+        f"{at['not_pydantic.py']}: Params 须为 pydantic BaseModel 的子类",
+        f"{at['taken.py']}: Params 的字段 source 与通用规则字段重名",
         f"{at['unknown_input.py']}: INPUTS 中有未知的输入数据 'guarantee'；可用：{', '.join(INPUTS)}",
     ]
 

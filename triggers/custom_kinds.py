@@ -108,8 +108,10 @@ def define_kind(module: object, file: str, built_in: set[str]) -> CustomKind:
 def built_in_kinds() -> set[str]:
     """Return the kinds of `triggers.rules.Rule` (a custom kind may not reuse one)."""
     from triggers.rules import Rule
+    from triggers.vocabulary import RULE_KINDS
 
-    return {get_args(m.model_fields["kind"].annotation)[0] for m in get_args(get_args(Rule)[0])}
+    members = get_args(get_args(Rule)[0])
+    return {get_args(m.model_fields["kind"].annotation)[0] for m in members} | set(RULE_KINDS)
 
 
 def rule_file(base: type[BaseModel], rule: object, kinds: tuple[CustomKind, ...]) -> type:
