@@ -172,14 +172,16 @@ class RuleFile(BaseModel):
     rules: list[Rule]
 
 
-def _location(file: str, raw: object, loc: tuple, tags: set[str] | None = None) -> str:
+def _location(file: str, raw: object, loc: tuple) -> str:
     """Return 'file: rule <id>: field' for a pydantic error location."""
     if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
         rule = raw["rules"][loc[1]] if isinstance(raw, dict) else None
         rule_id = rule.get("id") if isinstance(rule, dict) else None
         name = f"规则 {rule_id}" if rule_id else f"第 {loc[1] + 1} 条规则"
-        # drop the union tag pydantic puts after the index
-        rest = [str(p) for p in loc[2:] if p not in (tags or _TAGS)]
+        # drop the union tag pydantic puts after the index (the rule's kind, custom kinds too)
+        kind = rule.get("kind") if isinstance(rule, dict) else None
+        tail = loc[3:] if loc[2:3] == (kind,) else loc[2:]
+        rest = [str(p) for p in tail if p not in _TAGS]
         return f"{file}: {name}: {'.'.join(rest) or '(整条)'}"
     return f"{file}: {'.'.join(str(p) for p in loc) or '(文件)'}"
 
@@ -208,7 +210,6 @@ def parse_rule_texts(texts: dict[str, str], custom_kinds: tuple | list = ()) -> 
     errors: list[str] = []
     located: list[tuple[str, object]] = []
     model = rule_file(RuleFile, Rule, tuple(custom_kinds))
-    tags = _TAGS | {k.kind for k in custom_kinds}
     for file, text in sorted(texts.items()):
         try:
             raw = yaml.safe_load(text)
@@ -221,7 +222,7 @@ def parse_rule_texts(texts: dict[str, str], custom_kinds: tuple | list = ()) -> 
             located.extend((file, rule) for rule in model.model_validate(raw).rules)
         except ValidationError as exc:
             errors.extend(
-                f"{_location(file, raw, tuple(e['loc']), tags)}: {e['msg']}" for e in exc.errors()
+                f"{_location(file, raw, tuple(e['loc']))}: {e['msg']}" for e in exc.errors()
             )
     if not errors:
         errors = check_rules(located)
