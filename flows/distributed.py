@@ -2,9 +2,7 @@
 
 `evaluate_distributed(rules, frames, as_of, address=None, workers=2, level=2)` returns the same
 `Evaluation` as `triggers.engine.evaluate_rules(rules, frames, as_of)`; how the work is split and
-why the merge is exact is in `triggers/partitions.py`. Rules of custom (pandas) kinds run in this
-process after the cluster's part: their modules live in the user's rules folder, which the
-workers do not import.
+why the merge is exact is in `triggers/partitions.py`.
 """
 
 from contextlib import nullcontext
@@ -100,6 +98,8 @@ def evaluate_distributed(
     """
     runner = task_runner(address, workers)
     flow_ = evaluate_distributed_flow.with_options(task_runner=runner)
+    # custom (pandas) kinds run here, after the cluster's part: their modules are in the user's
+    # rules folder, which the workers cannot import (docs/rules.md)
     result = flow_([r for r in rules if not is_custom(r)], InProcess(frames), as_of, level)
     custom = [r for r in rules if is_custom(r)]
     return _with(result, evaluate_rules(custom, frames, as_of)) if custom else result
