@@ -34,6 +34,8 @@ KINDS = (
     "measures",
     "daily_reports",
     "bond_issuance",
+    "guarantees",
+    "procurement",
 )
 DONE, FAILED, HEARTBEAT = "processed", "rejected", ".watcher"
 MAX_NAME_BYTES = 150  # file systems allow 255; the prefix and ".json" need room

@@ -36,6 +36,8 @@ PLANNERS = {
     "measures": ledger_planner(commitments.MEASURES),
     "daily_reports": ledger_planner(commitments.DAILY_REPORTS),
     "bond_issuance": ledger_planner(commitments.BOND_ISSUANCE),
+    "guarantees": ledger_planner(commitments.GUARANTEES),
+    "procurement": ledger_planner(commitments.PROCUREMENT),
 }
 KINDS = tuple(PLANNERS)
 

@@ -31,7 +31,7 @@ app = typer.Typer(
 )
 KIND_HELP = (
     "cpi | funds | payments | bonds | beneficiaries | subsidy_payments | arrears | measures"
-    " | daily_reports | bond_issuance"
+    " | daily_reports | bond_issuance | guarantees | procurement"
 )
 
 

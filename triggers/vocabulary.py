@@ -63,6 +63,8 @@ SOURCE_KINDS = {
     "measures": "措施责任分解表",
     "daily_reports": "每日报送",
     "bond_issuance": "专项债券发行",
+    "guarantees": "融资担保台账",
+    "procurement": "政府采购项目",
 }
 INGEST_STATUSES = {
     "loaded": "已导入",

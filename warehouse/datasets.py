@@ -78,6 +78,7 @@ BONDS = Dataset(
         Field("quota_yuan", "money", "债券额度"),
         Field("spent_yuan", "money", "累计支出"),
         Field("funds_arrived_on", "date", "资金到位日期", required=False),
+        Field("tender_notice_on", "date", "招标公告发布日期", required=False),  # migration 10
         Field("note", "text", "备注", required=False),
     ),
     key=("region_code", "project"),
@@ -92,6 +93,7 @@ BONDS = Dataset(
         "quota_yuan",
         "spent_yuan",
         "funds_arrived_on",
+        "tender_notice_on",
         "note",
         "source_row",
     ),

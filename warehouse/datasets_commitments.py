@@ -1,8 +1,10 @@
-"""Datasets of the commitments beyond the three feeds: arrears, measures, daily reports, bond issues.
+"""Datasets of the commitments beyond the three feeds: arrears, measures, daily reports, bond
+issues, guarantees and procurement projects.
 
 Text that carries more than one value is kept as given and parsed in SQL (`derived`): 是否有分歧
 into a boolean, unit lists into arrays, 报送要求 into a cadence and a time of day, 日期 + 报送时间
-into the submission timestamp (Asia/Shanghai wall-clock time, as written).
+into the submission timestamp (Asia/Shanghai wall-clock time, as written), 采购类别 into a
+category code. A rate is in percent whether written '0.8%' or '0.8' (`number`).
 """
 
 from warehouse.dataset_types import Check, Dataset, Field
@@ -168,4 +170,90 @@ BOND_ISSUANCE = Dataset(
     ),
 )
 
-COMMITMENT_DATASETS = (ARREARS, MEASURES, DAILY_REPORTS, BOND_ISSUANCE)
+GUARANTEES = Dataset(
+    name="guarantees",
+    table="guarantee_snapshots",
+    fields=(
+        Field("as_of", "date", "统计截止日期"),
+        Field("region", "region", "地区"),
+        Field("guarantor", "text", "担保机构"),
+        Field("borrower", "text", "被担保企业"),
+        Field("amount_yuan", "money", "担保金额"),
+        Field("fee_rate", "number", "担保费率"),
+        Field("started_on", "date", "担保起始日期"),
+    ),
+    key=("region_code", "guarantor", "borrower", "started_on"),
+    checks=(
+        Check(
+            "fee_rate < 0 OR fee_rate >= 100",
+            "fee_rate",
+            "「担保费率」应为百分数（如 0.8% 或 0.8），在 0 到 100 之间",
+        ),
+    ),
+    derived={"fee_rate_pct": "TRY_CAST(fee_rate AS DECIMAL(9, 4))"},
+    insert=(
+        "as_of",
+        "region_code",
+        "region_name",
+        "guarantor",
+        "borrower",
+        "amount_yuan",
+        "fee_rate_pct",
+        "started_on",
+        "source_row",
+    ),
+)
+
+_CATEGORY = "regexp_replace(category_text, '类$', '')"
+PROCUREMENT = Dataset(
+    name="procurement",
+    table="procurement_snapshots",
+    fields=(
+        Field("as_of", "date", "统计截止日期"),
+        Field("region", "region", "地区"),
+        Field("project", "text", "采购项目"),
+        Field("purchaser", "text", "采购单位"),
+        Field("category_text", "text", "采购类别"),
+        Field("budget_yuan", "money", "预算金额"),
+        Field("sme_reserved_yuan", "money", "面向中小企业预留金额", required=False),
+        Field("announced_on", "date", "公告日期", required=False),
+    ),
+    key=("region_code", "project", "purchaser"),
+    checks=(
+        Check(
+            "category_text IS NOT NULL AND category IS NULL",
+            "category_text",
+            "「采购类别」应为“货物”“服务”或“工程”",
+        ),
+        Check(
+            "sme_reserved_yuan > budget_yuan",
+            "sme_reserved_yuan",
+            "面向中小企业预留金额大于预算金额",
+        ),
+    ),
+    derived={
+        "category": f"CASE {_CATEGORY} WHEN '货物' THEN 'goods' WHEN '服务' THEN 'services' "
+        "WHEN '工程' THEN 'works' END",
+    },
+    insert=(
+        "as_of",
+        "region_code",
+        "region_name",
+        "project",
+        "purchaser",
+        "category",
+        "budget_yuan",
+        "sme_reserved_yuan",
+        "announced_on",
+        "source_row",
+    ),
+)
+
+COMMITMENT_DATASETS = (
+    ARREARS,
+    MEASURES,
+    DAILY_REPORTS,
+    BOND_ISSUANCE,
+    GUARANTEES,
+    PROCUREMENT,
+)

@@ -1,8 +1,9 @@
-"""Tables and current views of the commitment sources (migration 7).
+"""Tables and current views of the commitment sources (migrations 7 and 10), and their findings (9).
 
 Arrears are snapshots like the other ledgers: a re-sent snapshot for the same date supersedes the
 earlier one in `arrears_current`. A measures table, a daily report or a bond issue sent again
 supersedes its earlier version in the `*_current` view; every version stays as history.
+Guarantees and procurement projects are snapshots like arrears (migration 10).
 """
 
 COMMITMENT_SOURCES = """
@@ -99,4 +100,46 @@ COMMITMENT_FINDINGS = """
         level VARCHAR NOT NULL,
         reasons VARCHAR[] NOT NULL
     );
+"""
+
+# Migration 10: guarantee and procurement ledgers (snapshots, like arrears); the bond ledger's
+# tender-notice date. DuckDB binds a view's `*` when the view is created, so the bond view is
+# created again to include the new column.
+CAPS_AND_TENDER_NOTICE = """
+    CREATE TABLE guarantee_snapshots (
+        ingest_id BIGINT NOT NULL,
+        as_of DATE NOT NULL,
+        region_code VARCHAR NOT NULL,
+        region_name VARCHAR NOT NULL,
+        guarantor VARCHAR NOT NULL,
+        borrower VARCHAR NOT NULL,
+        amount_yuan DECIMAL(18, 2) NOT NULL,
+        fee_rate_pct DECIMAL(9, 4) NOT NULL,
+        started_on DATE NOT NULL,
+        source_row BIGINT
+    );
+    CREATE TABLE procurement_snapshots (
+        ingest_id BIGINT NOT NULL,
+        as_of DATE NOT NULL,
+        region_code VARCHAR NOT NULL,
+        region_name VARCHAR NOT NULL,
+        project VARCHAR NOT NULL,
+        purchaser VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        budget_yuan DECIMAL(18, 2) NOT NULL,
+        sme_reserved_yuan DECIMAL(18, 2),
+        announced_on DATE,
+        source_row BIGINT
+    );
+    CREATE VIEW guarantees_current AS
+    SELECT * FROM guarantee_snapshots
+    QUALIFY ingest_id = max(ingest_id) OVER (
+        PARTITION BY as_of, region_code, guarantor, borrower, started_on);
+    CREATE VIEW procurement_current AS
+    SELECT * FROM procurement_snapshots
+    QUALIFY ingest_id = max(ingest_id) OVER (PARTITION BY as_of, region_code, project, purchaser);
+    ALTER TABLE bond_snapshots ADD COLUMN tender_notice_on DATE;
+    CREATE OR REPLACE VIEW bond_snapshots_current AS
+    SELECT * FROM bond_snapshots
+    QUALIFY ingest_id = max(ingest_id) OVER (PARTITION BY as_of, region_code, project);
 """

@@ -223,6 +223,11 @@ def _commitment_findings(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ddl_commitments.COMMITMENT_FINDINGS)
 
 
+@migration(10, "guarantee and procurement ledgers, bond tender-notice date")
+def _caps_and_tender_notice(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(ddl_commitments.CAPS_AND_TENDER_NOTICE)
+
+
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, Migration]]:
     """Return the registered migrations not yet recorded in this warehouse."""
     con.execute("""

@@ -1,8 +1,10 @@
-"""Header names of the commitment sources: arrears ledger, measures table, daily reports, bond issues.
+"""Header names of the commitment sources: arrears, measures, daily reports, bond issues,
+guarantees (政府性融资担保业务台账) and government procurement projects (政府采购项目台账).
 
-All four are ledgers with one row per record under a header (`plan_tabular`): the header is found
-in the first 30 rows, money gets its unit from the header or a '单位：万元' line, the arrears
-ledger's as-of date comes from its title or a '统计截止日期' line, and 合计/小计 rows are skipped.
+All six are ledgers with one row per record under a header (`plan_tabular`): the header is found
+in the first 30 rows, money gets its unit from the header or a '单位：万元' line, the arrears,
+guarantee and procurement ledgers' as-of date comes from their title or a '统计截止日期' line,
+and 合计/小计 rows are skipped. A rate is in percent whether written '0.8%' or '0.8'.
 """
 
 from flows.sources.tabular import Layout, names
@@ -61,4 +63,36 @@ BOND_ISSUANCE = Layout(
         "issued_on": names("发行日期", "发行时间", "issued_on"),
     },
     ignored=("序号", "备注", "期限", "利率", "票面利率"),
+)
+
+GUARANTEES = Layout(
+    kind="guarantees",
+    aliases={
+        "as_of": names("统计截止日期", "截止日期", "as_of"),
+        "region": names("地区", "县市", "区划", "地区名称", "region", "region_name"),
+        "guarantor": names("担保机构", "担保机构名称", "担保公司", "guarantor"),
+        "borrower": names("被担保企业", "被担保人", "借款企业", "企业名称", "borrower"),
+        "amount_yuan": names("担保金额", "在保金额", "担保额", "amount", "amount_yuan"),
+        # '担保费率（%）' and '担保费率(%)' lose their bracket as a unit would
+        "fee_rate": names("担保费率", "担保费率%", "年化担保费率", "费率", "fee_rate"),
+        "started_on": names("担保起始日期", "担保起始日", "起始日期", "担保开始日期", "started_on"),
+    },
+    ignored=("序号", "备注", "担保到期日期", "担保期限", "贷款银行"),
+)
+
+PROCUREMENT = Layout(
+    kind="procurement",
+    aliases={
+        "as_of": names("统计截止日期", "截止日期", "as_of"),
+        "region": names("地区", "县市", "区划", "地区名称", "region", "region_name"),
+        "project": names("采购项目", "采购项目名称", "项目名称", "project"),
+        "purchaser": names("采购单位", "采购人", "purchaser"),
+        "category_text": names("采购类别", "采购品目类别", "项目类别", "category"),
+        "budget_yuan": names("预算金额", "采购预算金额", "项目预算", "budget", "budget_yuan"),
+        "sme_reserved_yuan": names(
+            "面向中小企业预留金额", "中小企业预留金额", "预留金额", "sme_reserved_yuan"
+        ),
+        "announced_on": names("公告日期", "采购公告日期", "公告发布日期", "announced_on"),
+    },
+    ignored=("序号", "备注", "预留比例", "采购方式"),
 )

@@ -43,6 +43,9 @@ BONDS = Layout(
         "quota_yuan": names("债券额度", "额度", "债券资金", "quota", "quota_yuan"),
         "spent_yuan": names("累计支出", "已支出金额", "支出金额", "spent", "spent_yuan"),
         "funds_arrived_on": names("资金到位日期", "到位日期", "funds_arrived_on"),
+        "tender_notice_on": names(
+            "招标公告发布日期", "招标公告日期", "招标公告时间", "tender_notice_on"
+        ),
         "note": names("备注", "note"),
     },
     ignored=("序号", "支出进度"),
