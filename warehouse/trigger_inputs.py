@@ -5,6 +5,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from warehouse.trigger_inputs_commitments import COMMITMENT_QUERIES
+
 # Every vintage of each value, numbered in load order, with the day it was loaded: the engine
 # decides on the values as they were known on the evaluation date (triggers/cpi_decision.py).
 _CPI = """
@@ -93,9 +95,14 @@ QUERIES = {
     "funds": _FUNDS,
     "bonds": _BONDS,
     "subsidy_payments": _SUBSIDY_PAYMENTS,
+    **COMMITMENT_QUERIES,  # arrears, measures, daily_reports, bond_issues, bond_readiness, …
 }
 
 
 def query_trigger_inputs(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, pl.LazyFrame]:
     """Return every input frame of the trigger engine as known on `as_of`."""
-    return {name: con.execute(sql, {"as_of": as_of}).pl().lazy() for name, sql in QUERIES.items()}
+    return {
+        # a query that does not depend on the date (measures_current) takes no parameter
+        name: con.execute(sql, {"as_of": as_of} if "$as_of" in sql else {}).pl().lazy()
+        for name, sql in QUERIES.items()
+    }
