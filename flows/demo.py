@@ -29,6 +29,8 @@ ORDER = (
     ("arrears_*", "arrears"),
     ("measures_*", "measures"),
     ("daily_reports_*", "daily_reports"),
+    ("guarantees_*", "guarantees"),
+    ("procurement_*", "procurement"),
 )
 DEMO_USERS = (("leader", "leader", None), ("staff", "staff", None), ("burqin", "county", "654321"))
 

@@ -23,6 +23,12 @@
 - ``arrears_654300_YYYY-MM-DD.xlsx`` x 3, ``measures_654300_YYYY.xlsx``,
   ``daily_reports_654300_YYYY-08-DD.xlsx`` x 3, ``bond_issuance_654300_YYYY.xlsx`` — the
   commitment sources (see ``samples/commitments.py``).
+- ``guarantees_654300_YYYY-09-30.xlsx``, ``guarantees_653000_YYYY-09-30.xlsx``,
+  ``procurement_654300_YYYY-09-30.xlsx`` — guarantee fees and the SME share of procurement, some
+  rows over the caps and one exactly on each line (see ``samples/caps.py``).
+- ``arrears_530112_*``, ``bond_issuance_530112_YYYY.xlsx``, ``arrears_652302_*``,
+  ``measures_653000_YYYY.xlsx``, ``daily_reports_653000_YYYY-09-DD.xlsx`` x 3 — the other
+  regions' commitment ledgers: 西山区, 阜康市, 克州 (see ``samples/commitment_regions.py``).
 
 Regions are named in Chinese only (the long CPI CSV uses codes); ``喀纳斯景区``, a unit with no
 official code, appears in the direct-fund and payment files. Output is deterministic: the same
@@ -35,6 +41,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from samples.beneficiaries import write_beneficiaries
+from samples.caps import write_caps
+from samples.commitment_regions import write_commitment_regions
 from samples.commitments import write_commitments
 from samples.cpi import write_cpi
 from samples.direct_funds import write_direct_funds
@@ -62,6 +70,8 @@ def write_sample_data(directory: Path, year: int = 2022, seed: int = 7) -> list[
         write_beneficiaries,
         write_subsidy_payments,
         write_commitments,
+        write_commitment_regions,
+        write_caps,
     ):
         paths += writer(directory, year, seed)
     return paths

@@ -1,9 +1,12 @@
 """Commitment sources: arrears ledger (清欠台账), measures table, daily reports, bond issues.
 
 - ``arrears_654300_YYYY-MM-DD.xlsx`` x 3 (30 June, 30 September, 31 December) — the prefecture's
-  ledger of arrears to SMEs in 万元: the same debts each time, repaid step by step; one disputed.
+  ledger of arrears to SMEs in 万元: the same debts each time, repaid step by step; one disputed
+  (青河县), two repaid in part on a plan (富蕴县, 布尔津县), one past its plan date (31 August)
+  and unpaid at the September ledger (福海县, repaid by December).
 - ``measures_654300_YYYY.xlsx`` — the package's measures with lead and responsible units and
-  their report requirement (每日17:00前, 每周五18:00前, 每月5日前).
+  their report requirement (每日17:00前, 每周五18:00前, 每月5日前); its 地区 column keeps them
+  apart from another prefecture's measures of the same number.
 - ``daily_reports_654300_YYYY-08-DD.xlsx`` x 3 (24-26 August) — lead units' daily reports with
   their submission time; some arrive after 17:00, one unit misses a day.
 - ``bond_issuance_654300_YYYY.xlsx`` — the special bonds issued to each county in two tranches
@@ -61,6 +64,15 @@ DEBTS = (
     ),
     ("青河县", "教育局", "三道海子教育装备有限公司", "45.20", "是", None, ("0.00", "0.00", "0.00")),
     ("吉木乃县", "卫健委", "萨吾尔医药有限公司", "12.80", "否", None, ("0.00", "12.80", "12.80")),
+    (
+        "福海县",
+        "住建局",
+        "乌伦古湖建设工程有限公司",
+        "64.00",
+        "否",
+        (8, 31),
+        ("0.00", "0.00", "64.00"),
+    ),
     (
         "布尔津县",
         "水利局",
@@ -200,14 +212,13 @@ def write_measures(directory: Path, year: int) -> Path:
     sheet = workbook.add_worksheet("责任分解")
     cell = workbook.add_format({"border": 1, "text_wrap": True})
     sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 4, 30)
-    sheet.merge_range(0, 0, 0, 4, "阿勒泰地区稳经济政策措施责任分解表", title_format(workbook))
-    sheet.write_row(
-        1, 0, ("序号", "措施", "牵头单位", "责任单位", "报送要求"), header_format(workbook)
-    )
+    sheet.set_column(1, 5, 30)
+    sheet.merge_range(0, 0, 0, 5, "阿勒泰地区稳经济政策措施责任分解表", title_format(workbook))
+    header = ("序号", "措施", "牵头单位", "责任单位", "报送要求", "地区")
+    sheet.write_row(1, 0, header, header_format(workbook))
     for i, (number, *texts) in enumerate(MEASURES):
         sheet.write_number(2 + i, 0, int(number), cell)
-        sheet.write_row(2 + i, 1, texts, cell)
+        sheet.write_row(2 + i, 1, [*texts, "阿勒泰地区"], cell)
     workbook.close()
     return path
 

@@ -4,12 +4,15 @@ Two projects per county, the same projects every month, cumulative spending that
 decreases. Profiles: fast projects pass 90 % of quota by the 31 August snapshot, steady
 ones around October, slow ones lag badly, and one project shows no progress between the
 July and August snapshots.
+
+Each project's 招标公告发布日期 is 40 days before its funds arrived, except the stalled one's
+(征地拆迁未完成): it holds quota without a tender notice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -53,6 +56,7 @@ HEADER = (
     "累计支出",
     "支出进度",
     "资金到位日期",
+    "招标公告发布日期",
     "备注",
 )
 
@@ -71,6 +75,12 @@ class Project:
     def spent(self, month: int) -> Decimal:
         share = Decimal(PATHS[self.profile][month - FIRST_MONTH]) * self.scale
         return (self.quota * min(share, Decimal(1))).quantize(CENT, ROUND_HALF_UP)
+
+    @property
+    def tender_notice(self) -> str:
+        if self.profile == "stalled":
+            return ""
+        return (self.arrived - timedelta(days=40)).isoformat()
 
     def note(self, month: int) -> str:
         if self.profile == "stalled" and month < 8:
@@ -114,7 +124,7 @@ def write_ledger(directory: Path, projects: list[Project], as_of: date) -> Path:
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 14)
     sheet.set_column(2, 3, 34)
-    sheet.set_column(4, 9, 13)
+    sheet.set_column(4, 10, 13)
     title = f"{as_of.year}年新增专项债券资金使用情况表"
     sheet.merge_range(0, 0, 0, len(HEADER) - 1, title, title_format(workbook))
     sheet.write_string(1, 0, "单位：万元")
@@ -125,7 +135,7 @@ def write_ledger(directory: Path, projects: list[Project], as_of: date) -> Path:
         sheet.write_row(r, 0, ["", label, "", "", ""], bold)
         sheet.write_number(r, 5, float(quota), bold_number)
         sheet.write_number(r, 6, float(spent), bold_number)
-        sheet.write_row(r, 7, [pct_text(spent, quota, 1), "", ""], bold)
+        sheet.write_row(r, 7, [pct_text(spent, quota, 1), "", "", ""], bold)
 
     row, number_in_list = 3, 0
     grand_quota = grand_spent = Decimal(0)
@@ -139,9 +149,13 @@ def write_ledger(directory: Path, projects: list[Project], as_of: date) -> Path:
             sheet.write_number(row, 5, float(project.quota), number)
             sheet.write_number(row, 6, float(used), number)
             sheet.write_row(
-                row, 7, [pct_text(used, project.quota, 1), project.arrived.isoformat()], cell
+                row,
+                7,
+                [pct_text(used, project.quota, 1), project.arrived.isoformat()],
+                cell,
             )
-            sheet.write_string(row, 9, project.note(as_of.month), cell)
+            sheet.write_string(row, 9, project.tender_notice, cell)
+            sheet.write_string(row, 10, project.note(as_of.month), cell)
             quota, spent, row = quota + project.quota, spent + used, row + 1
         totals(row, f"{county}小计", quota, spent)
         grand_quota, grand_spent, row = grand_quota + quota, grand_spent + spent, row + 1

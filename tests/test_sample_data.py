@@ -48,6 +48,7 @@ BOND_HEADER = [
     "累计支出",
     "支出进度",
     "资金到位日期",
+    "招标公告发布日期",
     "备注",
 ]
 
@@ -98,12 +99,18 @@ def expected_names(year: int, subsidy_months: tuple[int, ...] = (7, 8, 9, 10)) -
     names |= {f"arrears_654300_{year}-{d}.xlsx" for d in ("06-30", "09-30", "12-31")}
     names |= {f"daily_reports_654300_{year}-08-{d}.xlsx" for d in (24, 25, 26)}
     names |= {f"measures_654300_{year}.xlsx", f"bond_issuance_654300_{year}.xlsx"}
+    names |= {f"arrears_530112_{year}-{d}.xlsx" for d in ("09-30", "12-31")}
+    names |= {f"bond_issuance_530112_{year}.xlsx", f"arrears_652302_{year}-09-30.xlsx"}
+    names |= {f"measures_653000_{year}.xlsx"}
+    names |= {f"daily_reports_653000_{year}-09-{d}.xlsx" for d in (28, 29, 30)}
+    names |= {f"guarantees_{code}_{year}-09-30.xlsx" for code in ("654300", "653000")}
+    names |= {f"procurement_654300_{year}-09-30.xlsx"}
     return names
 
 
 def test_names_and_counts(out: Out) -> None:
     directory, paths, _ = out
-    assert len(paths) == len(set(paths)) == 68
+    assert len(paths) == len(set(paths)) == 68 + 11  # + other regions' commitments and caps
     assert {p.name for p in paths} == expected_names(YEAR)
     assert {p.name for p in directory.iterdir()} == expected_names(YEAR)
     assert all(p.parent == directory for p in paths)
@@ -365,6 +372,14 @@ def test_special_bonds(out: Out) -> None:
     assert sum(shares[august] < Decimal("0.5") for shares in spent.values()) >= 2
     stalls = [n for n, s in spent.items() if any(a == b < 1 for a, b in pairwise(s))]
     assert len(stalls) == 1
+    # every project's tender notice is published 40 days before its funds arrived, except the
+    # stalled one's (征地拆迁未完成): it holds quota without a notice
+    december = [x for x in r[3:] if x[0] != ""]
+    assert [x[2] for x in december if x[9] == ""] == stalls
+    for x in december:
+        if x[9]:
+            gap = date.fromisoformat(x[8]) - date.fromisoformat(x[9])
+            assert gap.days == 40, x
 
 
 def test_beneficiaries(out: Out) -> None:

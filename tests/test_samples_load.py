@@ -1,5 +1,6 @@
 """Every file `sample-data` writes loads cleanly: the generator and the readers agree."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,8 @@ PATTERNS = {
     "measures": "measures_*",
     "daily_reports": "daily_reports_*",
     "bond_issuance": "bond_issuance_*",
+    "guarantees": "guarantees_*",
+    "procurement": "procurement_*",
 }
 
 
@@ -99,8 +102,6 @@ def test_sample_subsidy_payments_show_follow_through(loaded):
     ],
 )
 def test_the_prefecture_follows_its_sample_months_until_paid(loaded, as_of, statuses):
-    from datetime import date
-
     import polars as pl
 
     from flows.rule_files import load_rules
@@ -125,18 +126,108 @@ def test_sample_commitment_sources_load_and_agree_with_the_bond_ledger(loaded):
     by_kind = {}
     for a in accounts:
         by_kind.setdefault(a.kind, []).append(a)
-    assert [a.rows_loaded for a in by_kind["arrears"]] == [6, 6, 6]
-    assert [a.as_of for a in by_kind["arrears"]] == ["2022-06-30", "2022-09-30", "2022-12-31"]
-    assert count(db, "SELECT count(*) FROM arrears_current WHERE disputed") == 3  # one per ledger
+    altay = [a for a in by_kind["arrears"] if a.file.startswith("arrears_654300_")]
+    assert [a.rows_loaded for a in altay] == [7, 7, 7]
+    assert [a.as_of for a in altay] == ["2022-06-30", "2022-09-30", "2022-12-31"]
+    in_altay = "region_code LIKE '6543%'"
+    disputed = f"SELECT count(*) FROM arrears_current WHERE disputed AND {in_altay}"
+    assert count(db, disputed) == 3  # one per ledger
     assert count(
-        db, "SELECT sum(owed_yuan - repaid_yuan) FROM arrears_current WHERE as_of = '2022-12-31'"
+        db,
+        "SELECT sum(owed_yuan - repaid_yuan) FROM arrears_current "
+        f"WHERE as_of = '2022-12-31' AND {in_altay}",
     ) == Decimal("752000.00")  # 45.20 disputed + 30.00 still on plan, in 万元
-    assert count(db, "SELECT count(*) FROM measures_current") == 5
-    assert count(db, "SELECT count(*) FROM measures_current WHERE report_cadence = 'daily'") == 3
-    assert count(db, "SELECT count(*) FROM daily_reports_current") == 11
-    late = "SELECT count(DISTINCT (unit, report_date)) FROM daily_reports_current "
-    assert count(db, late + "WHERE submitted_at::TIME > '17:00'") == 2  # 25th 17:01, 26th 17:20
+    # 福海县's debt: its plan date (31 August) passed, unpaid at the September ledger
+    assert rows(
+        db,
+        "SELECT plan_due_on, repaid_yuan FROM arrears_current "
+        "WHERE region_code = '654323' AND as_of = '2022-09-30'",
+    ) == [(date(2022, 8, 31), Decimal("0.00"))]
+    by_region = "SELECT count(*) FROM measures_current WHERE region_code = '654300'"
+    assert count(db, by_region) == 5
+    assert count(db, by_region + " AND report_cadence = 'daily'") == 3
+    altay_reports = "SELECT count(*) FROM daily_reports_current WHERE report_date < '2022-09-01'"
+    assert count(db, altay_reports) == 11
+    late = (
+        "SELECT count(DISTINCT (unit, report_date)) FROM daily_reports_current "
+        "WHERE report_date < '2022-09-01' AND "
+    )
+    assert count(db, late + "submitted_at::TIME > '17:00'") == 2  # 25th 17:01, 26th 17:20
     # the tranches issued to each county add up to its quota in the December bond ledger
-    issued = "SELECT sum(issued_yuan) FROM bond_issues_current"
+    issued = f"SELECT sum(issued_yuan) FROM bond_issues_current WHERE {in_altay}"
     quota = "SELECT sum(quota_yuan) FROM bond_snapshots_current WHERE as_of = '2022-12-31'"
     assert count(db, issued) == count(db, quota) > 0
+
+
+def test_sample_ledgers_of_the_other_regions_sit_on_the_lines_the_rules_check(loaded):
+    db, accounts = loaded
+    assert {a.kind for a in accounts if a.kind in ("guarantees", "procurement")} == {
+        "guarantees",
+        "procurement",
+    }
+    # 西山区: 1,999,999.99 yuan (under the 2 M line) and exactly 2,000,000.00 (on it), in 元
+    assert rows(
+        db,
+        "SELECT as_of, owed_yuan, repaid_yuan FROM arrears_current WHERE region_code = '530112' "
+        "AND owed_yuan >= 1999999.99 AND owed_yuan <= 2000000 ORDER BY as_of, owed_yuan",
+    ) == [
+        (date(2022, 9, 30), Decimal("1999999.99"), Decimal("0.00")),
+        (date(2022, 9, 30), Decimal("2000000.00"), Decimal("500000.00")),
+        (date(2022, 12, 31), Decimal("1999999.99"), Decimal("1999999.99")),
+        (date(2022, 12, 31), Decimal("2000000.00"), Decimal("1000000.00")),
+    ]
+    # under the line and not repaid in full at the year end: 850,000 unpaid, 1,200,000 in part
+    assert (
+        count(
+            db,
+            "SELECT count(*) FROM arrears_current WHERE region_code = '530112' AND NOT disputed "
+            "AND as_of = '2022-12-31' AND owed_yuan < 2000000 AND repaid_yuan < owed_yuan",
+        )
+        == 2
+    )
+    # 西山区 issued 29.995 亿元: just under its 3,000,000,000-yuan target
+    issued = "SELECT sum(issued_yuan) FROM bond_issues_current WHERE region_code = '530112'"
+    assert count(db, issued) == Decimal("2999500000.00")
+    assert count(db, "SELECT count(*) FROM arrears_current WHERE region_code = '652302'") == 3
+    # 克州: 17:01 on the 29th, 16:59 on time; 工信局 missing on the 30th
+    kizilsu = "SELECT count(*) FROM measures_current WHERE region_code = '653000'"
+    assert count(db, kizilsu + " AND report_cadence = 'daily' AND report_by = '17:00'") == 3
+    assert rows(
+        db,
+        "SELECT report_date, unit, strftime(submitted_at, '%H:%M') FROM daily_reports_current "
+        "WHERE report_date >= '2022-09-29' AND measure_no IN ('1', '3') ORDER BY 1, 2",
+    ) == [
+        (date(2022, 9, 29), "自治州工信局", "17:01"),
+        (date(2022, 9, 29), "自治州财政局", "16:59"),
+        (date(2022, 9, 30), "自治州财政局", "16:20"),
+    ]
+    # fees: 阿勒泰 exactly 0.8 % and one 1.2 %; 克州 exactly 1 % and one 1.5 %
+    assert rows(
+        db,
+        "SELECT region_code, fee_rate_pct FROM guarantees_current "
+        "WHERE fee_rate_pct IN (0.8, 1.2, 1, 1.5) ORDER BY 1, 2",
+    ) == [
+        ("653001", Decimal("1.0000")),
+        ("653024", Decimal("1.5000")),
+        ("654301", Decimal("0.8000")),
+        ("654322", Decimal("1.2000")),
+        ("654324", Decimal("0.8000")),
+    ]
+    # SME share above the lines (2 M goods/services, 4 M works): exactly 40 % and one 35 %
+    assert rows(
+        db,
+        "SELECT project, round(100 * sme_reserved_yuan / budget_yuan, 2) FROM procurement_current "
+        "WHERE budget_yuan > CASE category WHEN 'works' THEN 4000000 ELSE 2000000 END "
+        "ORDER BY 2",
+    ) == [
+        ("物业管理服务项目", Decimal("35.00")),
+        ("办公设备采购项目", Decimal("40.00")),
+        ("道路维修改造工程", Decimal("45.00")),
+        ("信息化运维服务", Decimal("50.00")),
+    ]
+    # one bond project holds quota without a tender notice: the stalled one
+    assert rows(
+        db,
+        "SELECT count(*), count(DISTINCT project) FROM bond_snapshots_current "
+        "WHERE tender_notice_on IS NULL AND quota_yuan > 0",
+    ) == [(9, 1)]
