@@ -200,3 +200,52 @@ def test_migration_10_adds_the_tender_notice_to_a_warehouse_that_holds_bond_rows
     ).fetchall() == [("甲项目", None)]
     assert con.execute("SELECT count(*) FROM guarantees_current").fetchone() == (0,)
     con.close()
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_cli_ingests_guarantees_and_procurement_with_the_usual_exit_codes(db, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from policy_monitor.cli import app
+
+    good = write_csv(
+        tmp_path / "guarantees.csv",
+        ["截至2022年9月30日", GUARANTEE_HEADER, "1,阿勒泰市,甲担保公司,甲企业,100,0.8%,2022-03-01"],
+    )
+    partial = write_csv(
+        tmp_path / "procurement.csv",
+        [
+            "截至2022年9月30日",
+            PROCUREMENT_HEADER,
+            "1,阿勒泰市,办公设备采购,阿勒泰市教育局,货物,2500000,1000000,2022-05-10",
+            "2,阿勒泰市,绿化养护,阿勒泰市住建局,养护,2100000,900000,2022-07-20",
+        ],
+    )
+    no_header = write_csv(tmp_path / "nothing.csv", ["采购项目台账", "空表"])
+
+    def ingest(kind, path):
+        result = CliRunner().invoke(app, ["--db", str(db), "ingest", kind, str(path), "--json"])
+        return result.exit_code, json.loads(result.stdout)[0]
+
+    code, account = ingest("guarantees", good)
+    assert (code, account["kind"], account["status"], account["rows_loaded"]) == (
+        0,
+        "guarantees",
+        "loaded",
+        1,
+    )
+    code, account = ingest("procurement", partial)
+    assert (code, account["status"], account["rows_loaded"], account["rows_quarantined"]) == (
+        1,
+        "partial",
+        1,
+        1,
+    )
+    assert (account["errors"][0]["row"], account["errors"][0]["column"]) == (4, "采购类别")
+    code, account = ingest("procurement", no_header)
+    assert (code, account["status"]) == (2, "rejected")
+    assert "找不到表头" in account["message"]
+    assert count(db, "SELECT count(*) FROM guarantee_snapshots") == 1
+    assert count(db, "SELECT count(*) FROM procurement_snapshots") == 1
