@@ -249,3 +249,35 @@ def test_cli_ingests_guarantees_and_procurement_with_the_usual_exit_codes(db, tm
     assert "找不到表头" in account["message"]
     assert count(db, "SELECT count(*) FROM guarantee_snapshots") == 1
     assert count(db, "SELECT count(*) FROM procurement_snapshots") == 1
+
+
+def test_a_percent_formatted_excel_rate_is_quarantined_not_read_as_a_hundredth(db, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "担保_百分比格式.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    percent = workbook.add_format({"num_format": "0.00%"})
+    sheet.write_row(0, 0, ["统计截止日期：2022年9月30日"])
+    sheet.write_row(
+        1, 0, ["地区", "担保机构", "被担保企业", "担保金额（元）", "担保费率", "担保起始日期"]
+    )
+    for row, (borrower, rate) in enumerate((("甲企业", 0.012), ("乙企业", 0.0), ("丙企业", 0.1))):
+        sheet.write_row(2 + row, 0, ["阿勒泰市", "甲担保公司", borrower, 1000000])
+        sheet.write_number(2 + row, 4, rate, percent if borrower == "甲企业" else None)
+        sheet.write_string(2 + row, 5, "2022-01-01")
+    sheet.write_row(5, 0, ["阿勒泰市", "甲担保公司", "丁企业", 1000000, "0.05%", "2022-01-01"])
+    workbook.close()
+    account = load_file(db, "guarantees", path)
+    assert (account.rows_loaded, account.rows_quarantined) == (3, 1)
+    [error] = account.errors
+    assert (error["row"], error["column"]) == (3, "担保费率")
+    assert error["message"].startswith("「担保费率」小于 0.1 且未写 %")
+    # a waived fee (0), 0.1 and a rate written with its sign load as written
+    assert rows(
+        db, "SELECT borrower, fee_rate_pct FROM guarantees_current ORDER BY source_row"
+    ) == [
+        ("乙企业", Decimal("0.0000")),
+        ("丙企业", Decimal("0.1000")),
+        ("丁企业", Decimal("0.0500")),
+    ]

@@ -189,6 +189,13 @@ GUARANTEES = Dataset(
             "fee_rate",
             "「担保费率」应为百分数（如 0.8% 或 0.8），在 0 到 100 之间",
         ),
+        # a percent-formatted Excel cell holds 1.2 % as 0.012: it would pass any cap unseen
+        Check(
+            "fee_rate > 0 AND fee_rate < 0.1 AND NOT regexp_matches(fee_rate__raw, '[%％]')",
+            "fee_rate",
+            "「担保费率」小于 0.1 且未写 %：若为百分比格式的单元格（1.2% 存为 0.012），"
+            "请写成 1.2 或 1.2%；确实不足 0.1% 的费率请带 % 填写",
+        ),
     ),
     derived={"fee_rate_pct": "TRY_CAST(fee_rate AS DECIMAL(9, 4))"},
     insert=(
