@@ -23,8 +23,7 @@
 - ``arrears_654300_YYYY-MM-DD.xlsx`` x 3, ``measures_654300_YYYY.xlsx``,
   ``daily_reports_654300_YYYY-08-DD.xlsx`` x 3, ``bond_issuance_654300_YYYY.xlsx`` — the
   commitment sources (see ``samples/commitments.py``).
-- ``guarantees_654300_YYYY-09-30.xlsx``, ``guarantees_653000_YYYY-09-30.xlsx``,
-  ``procurement_654300_YYYY-09-30.xlsx`` — guarantee fees and the SME share of procurement, some
+- ``guarantees_{654300,653000,652302}_YYYY-09-30.xlsx``, ``procurement_654300_YYYY-09-30.xlsx`` — guarantee fees and the SME share of procurement, some
   rows over the caps and one exactly on each line (see ``samples/caps.py``).
 - ``arrears_530112_*``, ``bond_issuance_530112_YYYY.xlsx``, ``arrears_652302_*``,
   ``measures_653000_YYYY.xlsx``, ``daily_reports_653000_YYYY-09-DD.xlsx`` x 3 — the other

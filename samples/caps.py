@@ -4,6 +4,7 @@
   one fee exactly on the line (0.8%), one above it (1.2%), the others below; rates written both
   with and without the sign, as the bureaus write them.
 - ``guarantees_653000_YYYY-09-30.xlsx`` — 克州's ledger (cap 1 %): one exactly 1%, one 1.5%.
+- ``guarantees_652302_YYYY-09-30.xlsx`` — 阜康市's ledger (cap 1 %): one exactly 1.00, one 0.9%.
 - ``procurement_654300_YYYY-09-30.xlsx`` — 政府采购项目台账 in 万元: above the 2 M (goods,
   services) and 4 M (works) yuan lines one project reserves exactly 40 % for SMEs, one 35 %
   (below the share), the others more; two projects under the lines are reserved in full.
@@ -49,6 +50,14 @@ GUARANTEES = (
             ("阿图什市", KIZILSU_GUARANTOR, "昆仑山建材有限公司", "200.00", "1%", 3, 15),
             ("阿克陶县", KIZILSU_GUARANTOR, "帕米尔农产品有限公司", "90.00", "0.9%", 5, 6),
             ("乌恰县", KIZILSU_GUARANTOR, "托云牧业有限公司", "60.00", "1.5%", 6, 20),
+        ),
+    ),
+    (
+        "652302",
+        "阜康市",
+        (
+            ("阜康市", "阜康市融资担保有限公司", "天池果业有限公司", "150.00", "1.00", 4, 8),
+            ("阜康市", "阜康市融资担保有限公司", "甘河子建材有限公司", "75.00", "0.9%", 7, 1),
         ),
     ),
 )

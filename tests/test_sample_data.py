@@ -103,14 +103,14 @@ def expected_names(year: int, subsidy_months: tuple[int, ...] = (7, 8, 9, 10)) -
     names |= {f"bond_issuance_530112_{year}.xlsx", f"arrears_652302_{year}-09-30.xlsx"}
     names |= {f"measures_653000_{year}.xlsx"}
     names |= {f"daily_reports_653000_{year}-09-{d}.xlsx" for d in (28, 29, 30)}
-    names |= {f"guarantees_{code}_{year}-09-30.xlsx" for code in ("654300", "653000")}
+    names |= {f"guarantees_{c}_{year}-09-30.xlsx" for c in ("654300", "653000", "652302")}
     names |= {f"procurement_654300_{year}-09-30.xlsx"}
     return names
 
 
 def test_names_and_counts(out: Out) -> None:
     directory, paths, _ = out
-    assert len(paths) == len(set(paths)) == 68 + 11  # + other regions' commitments and caps
+    assert len(paths) == len(set(paths)) == 68 + 12  # + other regions' commitments and caps
     assert {p.name for p in paths} == expected_names(YEAR)
     assert {p.name for p in directory.iterdir()} == expected_names(YEAR)
     assert all(p.parent == directory for p in paths)

@@ -201,12 +201,13 @@ def test_sample_ledgers_of_the_other_regions_sit_on_the_lines_the_rules_check(lo
         (date(2022, 9, 29), "自治州财政局", "16:59"),
         (date(2022, 9, 30), "自治州财政局", "16:20"),
     ]
-    # fees: 阿勒泰 exactly 0.8 % and one 1.2 %; 克州 exactly 1 % and one 1.5 %
+    # fees: 阿勒泰 exactly 0.8 % and one 1.2 %; 克州 exactly 1 % and one 1.5 %; 阜康 exactly 1 %
     assert rows(
         db,
         "SELECT region_code, fee_rate_pct FROM guarantees_current "
         "WHERE fee_rate_pct IN (0.8, 1.2, 1, 1.5) ORDER BY 1, 2",
     ) == [
+        ("652302", Decimal("1.0000")),
         ("653001", Decimal("1.0000")),
         ("653024", Decimal("1.5000")),
         ("654301", Decimal("0.8000")),
