@@ -24,6 +24,10 @@ How the work is split, and why the merged findings equal the local ones:
   beneficiary and standard frames; they are few and cheap.
   A price rule that overrides a partition's rule is evaluated there too, so the months it
   replaces drop out as they do locally; its own findings there are discarded.
+- A commitment (`target_by_date`, `limit_per_row` …) is routed like a price rule: one whose
+  jurisdiction lies inside one partition runs only there (that partition holds all of its
+  ledger rows, so a jurisdiction without rows gives its one "nothing reached" item once); a
+  wider one runs in partition "whole" on the whole frames.
 - A rule that fails in any partition is unhealthy with that partition's error and no findings,
   as it would be on the whole frames.
 """
@@ -35,6 +39,7 @@ from datetime import date
 import polars as pl
 
 from triggers.bond_deadline import evaluate_bond_counties
+from triggers.commitment_rules import CommitmentBase
 from triggers.engine import EVALUATORS, Evaluation, evaluate_rules
 from triggers.jurisdictions import prefix
 from triggers.vocabulary import RULE_KINDS
@@ -89,10 +94,11 @@ def partition(rules: list, frames: dict, level: int = 2) -> list[Partition]:
     data = {n: f.collect() if isinstance(f, pl.LazyFrame) else f for n, f in frames.items()}
     split, whole = _split(data, level)
     price = [r for r in rules if r.kind == "price_subsidy"]
-    regional = tuple(r.id for r in rules if r.kind in REGIONAL_KINDS)
+    routed = price + [r for r in rules if isinstance(r, CommitmentBase)]
+    regional = tuple(r.id for r in rules if r.kind in REGIONAL_KINDS and r not in routed)
     local_price: dict[str, list[str]] = defaultdict(list)
     wide = []
-    for rule in price:
+    for rule in routed:
         code = prefix(rule.jurisdiction)
         (local_price[code[:level]] if len(code) >= level else wide).append(rule.id)
     keys = set(local_price)
@@ -102,11 +108,11 @@ def partition(rules: list, frames: dict, level: int = 2) -> list[Partition]:
     for key in sorted(keys):
         own = {n: split[n].get(key, data[n].clear()) for n in split}
         ids = local_price.get(key, [])
-        context = _overriders(price, ids)
+        context = _overriders(routed, ids)
         cpi = _cpi_for(whole, [r for r in price if r.id in ids or r.id in context])
         out.append(Partition(key, own | whole | cpi, regional + tuple(ids), context))
     if wide:
-        context = _overriders(price, wide)
+        context = _overriders(routed, wide)
         cpi = _cpi_for(whole, [r for r in price if r.id in wide or r.id in context])
         rest = {n: f.clear() if n in ("funds", "bonds") else f for n, f in data.items()}
         out.append(Partition(WHOLE, rest | cpi, tuple(wide), context))
@@ -118,7 +124,7 @@ def _cpi_for(whole: dict[str, pl.DataFrame], rules: list) -> dict[str, pl.DataFr
     cpi = whole.get("cpi")
     if cpi is None or cpi.schema.get("region_code") != pl.String:
         return {}
-    regions = sorted({code for rule in rules for code in rule.cpi_regions})
+    regions = sorted({code for rule in rules for code in getattr(rule, "cpi_regions", ())})
     return {"cpi": cpi.filter(pl.col("region_code").is_in(regions))}
 
 
@@ -146,15 +152,15 @@ def merge(rules: list, parts: list[Evaluation], as_of: date) -> Evaluation:
     for part in parts:
         for health in part.health:
             entries[health["rule_id"]].append(health)
+    healthy_of: dict[str, list[str]] = defaultdict(list)  # findings name → its healthy rules
     for kind, evaluator in EVALUATORS.items():
-        healthy = []
         for rule in (r for r in rules if r.kind == kind):
             mine = entries[rule.id]
             bad = next((h for h in mine if not h["healthy"]), None)
             if not mine:
                 bad = {"error": "RuntimeError: no partition evaluated the rule"}
             ok = bad is None
-            healthy += [rule.id] if ok else []
+            healthy_of[evaluator.findings] += [rule.id] if ok else []
             result.health.append(
                 {
                     "rule_id": rule.id,
@@ -164,10 +170,11 @@ def merge(rules: list, parts: list[Evaluation], as_of: date) -> Evaluation:
                     "findings": sum(h["findings"] for h in mine) if ok else 0,
                 }
             )
-        found = [p.findings[evaluator.findings] for p in parts if evaluator.findings in p.findings]
+    for name, healthy in healthy_of.items():  # several kinds may share one findings name
+        found = [p.findings[name] for p in parts if name in p.findings]
         if healthy and found:
             rank = pl.col("rule_id").replace_strict(healthy, range(len(healthy)), default=None)
-            result.findings[evaluator.findings] = (
+            result.findings[name] = (
                 pl.concat(found, how="vertical_relaxed")
                 .filter(pl.col("rule_id").is_in(healthy))
                 .sort(rank, maintain_order=True)
