@@ -232,3 +232,17 @@ def per_row(rule, frame: pl.LazyFrame) -> pl.LazyFrame:
 def fen_decimal(fen: pl.Expr) -> pl.Expr:
     """Return integer fen as exact yuan (Decimal(38, 4))."""
     return fen.cast(pl.Decimal(38, 4)) / pl.lit(100).cast(pl.Decimal(38, 4))
+
+
+def percent_e4(num: pl.Expr, den: pl.Expr) -> pl.Expr:
+    """Return num ÷ den in percent, truncated to 4 decimals (39.99999 % stays below 40 %);
+    null when den is not positive."""
+    e4 = num.cast(pl.Int128) * 1_000_000 // den.cast(pl.Int128)
+    scale = pl.lit(10_000).cast(pl.Decimal(38, 4))
+    return pl.when(den > 0).then(e4.cast(pl.Int64).cast(pl.Decimal(38, 4)) / scale)
+
+
+def decimal_text(value: pl.Expr) -> pl.Expr:
+    """Return a decimal as text without trailing zeros (40.0000 → 40, 0.8100 → 0.81)."""
+    text = value.cast(pl.String)
+    return pl.when(text.str.contains(r"\.")).then(text.str.replace(r"\.?0+$", "")).otherwise(text)

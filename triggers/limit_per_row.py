@@ -15,10 +15,12 @@ import polars as pl
 from triggers.commitment_filters import (
     LEDGER_DEFAULTS,
     columns,
+    decimal_text,
     fen_decimal,
     identity,
     ledger_rows,
     per_row,
+    percent_e4,
     scaled,
     wan,
     word,
@@ -77,9 +79,8 @@ def _bounded(rule, rows: pl.LazyFrame) -> pl.LazyFrame:
         def within(limit: int, above: bool) -> pl.Expr:  # limit in hundredths of a percent
             return num * 10_000 >= den * limit if above else num * 10_000 <= den * limit
 
-        e4 = (num * 2_000_000 + den) // (den * 2)  # the percent × 10,000, half-up
-        actual = pl.when(ok).then(e4.cast(pl.Int64).cast(AMOUNT) / pl.lit(10_000).cast(AMOUNT))
-        shown = pl.format("{}%", actual.round(2).cast(pl.String))
+        actual = percent_e4(num, den)
+        shown = pl.format("{}%", decimal_text(actual))
         what = f"{word(rule.value.numerator)}占{word(rule.value.denominator)}比例"
         done_fen = pl.col(known[rule.value.numerator][0])
     else:

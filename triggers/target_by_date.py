@@ -19,10 +19,12 @@ import polars as pl
 from triggers.arrears import grade_items
 from triggers.commitment_filters import (
     columns,
+    decimal_text,
     fen_decimal,
     identity,
     ledger_rows,
     per_row,
+    percent_e4,
     scaled,
     wan,
     word,
@@ -72,12 +74,8 @@ def _regions(rule, rows: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
     if rule.measure == "share":
         # Σ done × 10,000 ≥ target (hundredths of a percent) × Σ amount; nothing due: reached
         reached = pl.col("value").cast(_I128) * 10_000 >= pl.col("base").cast(_I128) * target
-        actual = pl.when(pl.col("base") > 0).then(
-            (pl.col("value").cast(_I128) * 1_000_000 * 2 + pl.col("base"))
-            // (pl.col("base").cast(_I128) * 2)
-        )
-        actual = actual.cast(pl.Int64).cast(AMOUNT) / pl.lit(10_000).cast(AMOUNT)
-        shown = pl.format("{}%", actual.round(2).cast(pl.String))
+        actual = percent_e4(pl.col("value"), pl.col("base"))
+        shown = pl.format("{}%", decimal_text(actual))
         goal = f"{rule.target}%"
     else:
         reached = pl.col("value") >= target
