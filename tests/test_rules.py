@@ -56,6 +56,8 @@ def test_defaults_cover_the_seed_documents():
         "kunming_xishan.yaml",
         "national.yaml",
         "xinjiang_altay.yaml",
+        "xinjiang_fukang.yaml",
+        "xinjiang_kizilsu.yaml",
     ]
 
 

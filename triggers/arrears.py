@@ -70,6 +70,15 @@ def grade_items(rule, rows: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         .then(pl.format("有分歧，单列管理，不按无分歧欠款的规则考核（金额 {} 万元）", owed))
         .when(met)
         .then(pl.format("已清偿 {} 万元（应清偿 {} 万元），已完成", paid, wan(pl.col("need_fen"))))
+        .when(unplanned)
+        .then(
+            pl.format(
+                "{} 后既未清偿也未制定还款计划（欠款 {} 万元，已清偿 {} 万元）",
+                pl.lit(str(rule.plan_required_by)),
+                owed,
+                paid,
+            )
+        )
         .when(late)
         .then(
             pl.format(
@@ -78,15 +87,6 @@ def grade_items(rule, rows: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
                 pl.col("deadline"),
                 -pl.col("days"),
                 owing,
-                owed,
-                paid,
-            )
-        )
-        .when(unplanned)
-        .then(
-            pl.format(
-                "{} 后既未清偿也未制定还款计划（欠款 {} 万元，已清偿 {} 万元）",
-                pl.lit(str(rule.plan_required_by)),
                 owed,
                 paid,
             )

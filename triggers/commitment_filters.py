@@ -201,9 +201,11 @@ def ledger_rows(rule, frames: dict) -> pl.LazyFrame:
     return frame
 
 
-def identity(rule) -> dict[str, pl.Expr]:
-    """Return the columns every item of the rule carries (who answers for it, its document)."""
+def identity(rule, as_of) -> dict[str, pl.Expr]:
+    """Return the columns every item of the rule carries (who answers for it, its document; the
+    evaluation date, not the ledger snapshot's)."""
     return {
+        "as_of": pl.lit(as_of, dtype=pl.Date),
         "rule_id": pl.lit(rule.id),
         "kind": pl.lit(rule.kind),
         "commitment": pl.lit(rule.title),

@@ -40,7 +40,7 @@ def evaluate_limit_per_row(rule, rules: list, frames: dict, as_of: date) -> pl.D
     amount = LEDGER_DEFAULTS[rule.ledger]["amount"]
     rows = rows.with_columns(amount_fen=pl.col(amount) if amount else pl.lit(None, pl.Int64))
     graded = _present(rule, rows) if rule.present else _bounded(rule, rows)
-    return conform(collect(graded.with_columns(**identity(rule))), as_of)
+    return conform(collect(graded.with_columns(**identity(rule, as_of))), as_of)
 
 
 def _present(rule, rows: pl.LazyFrame) -> pl.LazyFrame:

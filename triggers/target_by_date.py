@@ -47,7 +47,7 @@ def evaluate_target_by_date(rule, rules: list, frames: dict, as_of: date) -> pl.
         graded = grade_items(rule, per_row(rule, rows), as_of)
     else:
         graded = _regions(rule, rows, as_of)
-    return conform(collect(graded.with_columns(**identity(rule))), as_of)
+    return conform(collect(graded.with_columns(**identity(rule, as_of))), as_of)
 
 
 def _regions(rule, rows: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
