@@ -124,7 +124,8 @@ def _int(value: int | bool) -> object:
 
 def check_condition(ledger: str, cond: Condition, field: str) -> None:
     """Raise ValueError naming the field unless the condition fits its ledger's column."""
-    _, unit = column_of(ledger, cond.column, field)
+    _, unit = column_of(ledger, cond.column, f"{field}.column")
+    field = f"{field}.value"
     if cond.op in ("is_null", "not_null"):
         if cond.value is not None:
             raise ValueError(f"{field}: {cond.op} 不带 value")
@@ -148,7 +149,9 @@ def check_condition(ledger: str, cond: Condition, field: str) -> None:
         if wanted is Decimal:
             scaled(v, unit, field)
     if unit in ("bool", "text") and cond.op not in ("==", "!=", "in"):
-        raise ValueError(f"{field}: 列 {cond.column} 只能用 ==、!=、in 比较")
+        raise ValueError(
+            f"{field.removesuffix('.value')}.op: 列 {cond.column} 只能用 ==、!=、in 比较"
+        )
 
 
 def condition_expr(ledger: str, cond: Condition) -> pl.Expr:

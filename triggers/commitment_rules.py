@@ -59,7 +59,7 @@ class LedgerRule(CommitmentBase):
     @model_validator(mode="after")
     def _columns(self) -> "LedgerRule":
         for i, cond in enumerate(self.where):
-            check_condition(self.ledger, cond, f"where.{i}.column")
+            check_condition(self.ledger, cond, f"where.{i}")
         for name in self.item:
             column_of(self.ledger, name, "item", ("text", "date", "count"))
         if self.party is not None:
