@@ -173,7 +173,7 @@ def test_arrears_are_stored_alerted_summarised_and_escalated(db: Path):
     def evaluate(rules, inputs, as_of):
         return evaluate_rules(rules, inputs | {"arrears": ledger["arrears"]}, as_of)
 
-    rules = [XISHAN, ALTAY]
+    rules = [XISHAN, ALTAY, RULES["altay-bonds-2022"]]  # a bond ladder too: its letters unchanged
     run_evaluation(db, date(2022, 7, 1), rules, evaluate=evaluate)
     run_evaluation(db, date(2023, 1, 1), rules, evaluate=evaluate)
     with connect(db, read_only=True) as con:
