@@ -24,10 +24,9 @@ How the work is split, and why the merged findings equal the local ones:
   beneficiary and standard frames; they are few and cheap.
   A price rule that overrides a partition's rule is evaluated there too, so the months it
   replaces drop out as they do locally; its own findings there are discarded.
-- A commitment (`target_by_date`, `limit_per_row` …) is routed like a price rule: one whose
-  jurisdiction lies inside one partition runs only there (that partition holds all of its
-  ledger rows, so a jurisdiction without rows gives its one "nothing reached" item once); a
-  wider one runs in partition "whole" on the whole frames.
+- A commitment (`target_by_date`, `limit_per_row`) runs, like a price rule, only in the
+  partition of its jurisdiction (or "whole" when wider): that partition holds all of its ledger
+  rows, so a jurisdiction without rows gives its one "nothing reached" item exactly once.
 - A rule that fails in any partition is unhealthy with that partition's error and no findings,
   as it would be on the whole frames.
 """
@@ -39,13 +38,14 @@ from datetime import date
 import polars as pl
 
 from triggers.bond_deadline import evaluate_bond_counties
-from triggers.commitment_rules import CommitmentBase
 from triggers.engine import EVALUATORS, Evaluation, evaluate_rules
 from triggers.jurisdictions import prefix
 from triggers.vocabulary import RULE_KINDS
 
 WHOLE = "whole"  # the partition of price rules spanning partitions: the whole frames
-REGIONAL_KINDS = tuple(k for k in RULE_KINDS if k != "price_subsidy")  # price rules span regions
+# run once, where their jurisdiction is
+LOCAL_KINDS = ("price_subsidy", "target_by_date", "limit_per_row")
+REGIONAL_KINDS = tuple(k for k in RULE_KINDS if k not in LOCAL_KINDS)
 KEY_COLUMNS = {"funds": "parent_code"}  # a frame's rows go by this column (else region_code)
 SHARED = ("cpi",)  # frames not split by region: each partition gets the rows its rules read
 
@@ -94,11 +94,10 @@ def partition(rules: list, frames: dict, level: int = 2) -> list[Partition]:
     data = {n: f.collect() if isinstance(f, pl.LazyFrame) else f for n, f in frames.items()}
     split, whole = _split(data, level)
     price = [r for r in rules if r.kind == "price_subsidy"]
-    routed = price + [r for r in rules if isinstance(r, CommitmentBase)]
-    regional = tuple(r.id for r in rules if r.kind in REGIONAL_KINDS and r not in routed)
+    regional = tuple(r.id for r in rules if r.kind in REGIONAL_KINDS)
     local_price: dict[str, list[str]] = defaultdict(list)
     wide = []
-    for rule in routed:
+    for rule in (r for r in rules if r.kind in LOCAL_KINDS):
         code = prefix(rule.jurisdiction)
         (local_price[code[:level]] if len(code) >= level else wide).append(rule.id)
     keys = set(local_price)
@@ -108,11 +107,11 @@ def partition(rules: list, frames: dict, level: int = 2) -> list[Partition]:
     for key in sorted(keys):
         own = {n: split[n].get(key, data[n].clear()) for n in split}
         ids = local_price.get(key, [])
-        context = _overriders(routed, ids)
+        context = _overriders(price, ids)
         cpi = _cpi_for(whole, [r for r in price if r.id in ids or r.id in context])
         out.append(Partition(key, own | whole | cpi, regional + tuple(ids), context))
     if wide:
-        context = _overriders(routed, wide)
+        context = _overriders(price, wide)
         cpi = _cpi_for(whole, [r for r in price if r.id in wide or r.id in context])
         rest = {n: f.clear() if n in ("funds", "bonds") else f for n, f in data.items()}
         out.append(Partition(WHOLE, rest | cpi, tuple(wide), context))
@@ -124,7 +123,7 @@ def _cpi_for(whole: dict[str, pl.DataFrame], rules: list) -> dict[str, pl.DataFr
     cpi = whole.get("cpi")
     if cpi is None or cpi.schema.get("region_code") != pl.String:
         return {}
-    regions = sorted({code for rule in rules for code in getattr(rule, "cpi_regions", ())})
+    regions = sorted({code for rule in rules for code in rule.cpi_regions})
     return {"cpi": cpi.filter(pl.col("region_code").is_in(regions))}
 
 
@@ -149,18 +148,19 @@ def merge(rules: list, parts: list[Evaluation], as_of: date) -> Evaluation:
     """Return the partitions' results as one Evaluation, in the order `evaluate_rules` uses."""
     result = Evaluation(as_of=as_of)
     entries: dict[str, list[dict]] = defaultdict(list)
+    pieces: dict[str, list[pl.DataFrame]] = defaultdict(list)  # kinds may share a findings name
     for part in parts:
         for health in part.health:
             entries[health["rule_id"]].append(health)
-    healthy_of: dict[str, list[str]] = defaultdict(list)  # findings name → its healthy rules
     for kind, evaluator in EVALUATORS.items():
+        healthy = []
         for rule in (r for r in rules if r.kind == kind):
             mine = entries[rule.id]
             bad = next((h for h in mine if not h["healthy"]), None)
             if not mine:
                 bad = {"error": "RuntimeError: no partition evaluated the rule"}
             ok = bad is None
-            healthy_of[evaluator.findings] += [rule.id] if ok else []
+            healthy += [rule.id] if ok else []
             result.health.append(
                 {
                     "rule_id": rule.id,
@@ -170,15 +170,16 @@ def merge(rules: list, parts: list[Evaluation], as_of: date) -> Evaluation:
                     "findings": sum(h["findings"] for h in mine) if ok else 0,
                 }
             )
-    for name, healthy in healthy_of.items():  # several kinds may share one findings name
-        found = [p.findings[name] for p in parts if name in p.findings]
+        found = [p.findings[evaluator.findings] for p in parts if evaluator.findings in p.findings]
         if healthy and found:
             rank = pl.col("rule_id").replace_strict(healthy, range(len(healthy)), default=None)
-            result.findings[name] = (
+            pieces[evaluator.findings].append(
                 pl.concat(found, how="vertical_relaxed")
                 .filter(pl.col("rule_id").is_in(healthy))
                 .sort(rank, maintain_order=True)
             )
+    for name, frames in pieces.items():
+        result.findings[name] = pl.concat(frames, how="vertical_relaxed")
     if "bond_projects" in result.findings:
         result.findings["bond_counties"] = evaluate_bond_counties(
             result.findings["bond_projects"], as_of
