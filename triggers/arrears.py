@@ -17,7 +17,7 @@ from datetime import date
 
 import polars as pl
 
-from triggers.commitment_filters import columns, fen_decimal, wan
+from triggers.commitment_filters import DONE_ON, columns, fen_decimal, wan
 
 _I128 = pl.Int128
 
@@ -35,7 +35,7 @@ def grade_items(rule, rows: pl.LazyFrame, as_of: date) -> pl.LazyFrame:
         else (pl.lit(rule.deadline))
     )
     disputed = pl.col("disputed").fill_null(False) if "disputed" in known else pl.lit(False)
-    done_on = {"arrears": "repaid_on"}.get(rule.ledger)
+    done_on = DONE_ON.get(rule.ledger)
     frame = rows.with_columns(
         amount_fen=pl.col(amount).fill_null(0),
         done_fen=pl.col(done).fill_null(0),
