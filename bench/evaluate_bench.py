@@ -141,19 +141,20 @@ def phases(source: Path, work: Path, rules: list) -> list[tuple[int, str, float,
             candidates,
             evaluated_rules=evaluation.healthy_rules,
             known_rules=[r.id for r in rules],
-            ladders={r.id: r.escalation for r in rules if r.kind == "bond_deadline"},
+            ladders={r.id: r.escalation for r in rules if getattr(r, "escalation", None)},
             as_of=AS_OF,
             now=started,
             next_id=next_id,
         )
         lap("transition", f"{step.alerts.height:,} alerts, {step.events.height:,} events")
         projects = evaluation.findings.get("bond_projects")
-        documents = (
-            render_documents(
-                step.escalations, projects.with_columns(subject=SUBJECTS["bond_projects"]), rules
-            )
+        documents = render_documents(
+            step.escalations,
+            projects.with_columns(subject=SUBJECTS["bond_projects"])
             if projects is not None
-            else step.escalations.head(0)
+            else None,
+            rules,
+            evaluation.findings.get("commitments"),
         )
         lap("render_documents", f"{documents.height:,} documents")
         record = ev.EvaluationRecord(

@@ -83,19 +83,20 @@ def run_evaluation(
             alert_candidates(evaluation.findings, as_of, rules),
             evaluated_rules=evaluation.healthy_rules,
             known_rules=[r.id for r in rules],
-            ladders={r.id: r.escalation for r in rules if r.kind == "bond_deadline"},
+            ladders={r.id: r.escalation for r in rules if getattr(r, "escalation", None)},
             as_of=as_of,
             now=started,
             next_id=first_id,
         )
         take_alert_ids(con, first_id, step.alerts)
         projects = evaluation.findings.get("bond_projects")
-        documents = (
-            render_documents(
-                step.escalations, projects.with_columns(subject=SUBJECTS["bond_projects"]), rules
-            )
+        documents = render_documents(
+            step.escalations,
+            projects.with_columns(subject=SUBJECTS["bond_projects"])
             if projects is not None
-            else step.escalations.head(0)
+            else None,
+            rules,
+            evaluation.findings.get("commitments"),
         )
         record = EvaluationRecord(
             as_of=as_of,

@@ -81,7 +81,7 @@ def test_evaluate_prints_one_summary_consistent_with_the_lists(warehouse):
     assert len(printed) == 1
     summary = printed[0]
     assert summary["as_of"] == AS_OF and summary["evaluation_id"] == 1
-    assert summary["rules"] == 10 and summary["unhealthy"] == []
+    assert summary["rules"] == 22 and summary["unhealthy"] == []  # 12 commitments (issue 11)
     warnings = json_of(db, "warnings")
     bonds = json_of(db, "bonds")
     subsidies = json_of(db, "subsidies")

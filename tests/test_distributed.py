@@ -25,6 +25,7 @@ KEYS = {
     "carryover": ["rule_id", "region_code", "fund_code"],
     "bond_projects": ["rule_id", "region_code", "project"],
     "bond_counties": ["rule_id", "region_code"],
+    "commitments": ["rule_id", "region_code", "item"],
 }
 EXTRA_RULES = """
 rules:
@@ -136,8 +137,56 @@ def _frames(as_of: date, seed: int = 7) -> dict[str, pl.LazyFrame]:
         if region["level"] == "county":
             bonds += [_bond(rnd, as_of, code, name, p) for p in range(rnd.randint(2, 8))]
     rows = {"cpi": cpi, "beneficiaries": counts, "standards": standards}
-    rows |= {"funds": funds, "bonds": bonds}
+    rows |= {"funds": funds, "bonds": bonds} | _ledgers(rnd, as_of, regions)
+    rows |= {n: [] for n in INPUTS if n not in rows}
     return {n: pl.LazyFrame(r, schema=INPUTS[n], orient="row") for n, r in rows.items()}
+
+
+def _ledgers(rnd: random.Random, as_of: date, regions: list[dict]) -> dict[str, list]:
+    """Return the commitment ledgers: arrears, issues, readiness, guarantees, procurement."""
+    arrears, issues, ready, fees, buys = [], [], [], [], []
+    for region in regions:
+        code, name = region["code"], region["name"]
+        for d in range(rnd.randint(1, 4)):
+            owed = rnd.choice([200_000_000, rnd.randint(1, 900_000_000)]) if d else 199_999_999
+            repaid = rnd.choice([0, owed, owed // 2])
+            plan = rnd.choice([None, date(2022, rnd.randint(5, 12), 15)])
+            disputed = rnd.choice([None, False, False, True])
+            repaid_on = None if repaid == 0 else date(2022, 4, 1)
+            debtor, creditor = f"单位{d % 2}", f"企业{d % 3}"
+            arrears.append(
+                (as_of, code, name, debtor, creditor, "", owed, disputed, plan, repaid, repaid_on)
+            )
+        for b in range(rnd.randint(0, 2)):
+            day = date(rnd.choice([2022, 2022, 2023]), rnd.randint(1, 12), 1)
+            issues.append((code, name, f"债券{b}", f"{code}{b}", rnd.randint(1, 10**11), day))
+        quota = rnd.choice([0, 10**9])
+        notice = rnd.choice([None, date(2022, 3, 1)])
+        ready.append((as_of, code, name, f"项目{code}", "住建局", quota, notice))
+        fees.append(
+            (
+                as_of,
+                code,
+                name,
+                "担保公司",
+                f"企业{code}",
+                10**8,
+                rnd.choice([80, 81, 100, 101, None]),
+                as_of,
+            )
+        )
+        for kind, budget in (("goods", 200_000_001), ("works", 400_000_001), ("services", 10**8)):
+            share = rnd.choice([budget * 4 // 10, budget * 4 // 10 + 1, 0])
+            buys.append(
+                (as_of, code, name, f"{kind}{code}", "采购单位", kind, budget, share, as_of)
+            )
+    return {
+        "arrears": arrears,
+        "bond_issues": issues,
+        "bond_readiness": ready,
+        "guarantees": fees,
+        "procurement": buys,
+    }
 
 
 def _snapshot(rnd: random.Random, as_of: date) -> date:
@@ -220,7 +269,14 @@ def test_the_synthetic_inputs_exercise_every_kind():
     local = evaluate_rules(RULES, frames, date(2022, 10, 31))
     assert all(h["healthy"] for h in local.health)
     empty = {h["rule_id"] for h in local.health if h["findings"] == 0}
-    assert empty == {"guangdong-price-q4"}  # its first month, 2022-10, is not yet due
+    absent = {"fukang-guarantee-fee", "kizilsu-guarantee-fee", "fukang-arrears-2024"}
+    absent |= {"kizilsu-sme-procurement-goods-services", "kizilsu-sme-procurement-works"}
+    # guangdong-price-q4: its first month, 2022-10, is not yet due; 阜康 and 克州 have no rows
+    # (and 阜康's arrears rule starts in 2024)
+    assert empty == {"guangdong-price-q4"} | absent
+    commitments = local.findings["commitments"]
+    assert sorted(commitments["level"].unique()) == ["green", "red", "yellow"]
+    assert commitments["disputed"].any() and commitments["overdue"].any()
     assert set(local.findings) == set(KEYS)
     levels = local.findings["warnings"]["level"].unique().to_list()
     assert sorted(levels) == ["green", "red", "yellow", "yellow_bell"]

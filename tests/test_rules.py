@@ -1,5 +1,7 @@
 """Rule files: the shipped defaults load; every error is reported at once with its location."""
 
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -56,6 +58,8 @@ def test_defaults_cover_the_seed_documents():
         "kunming_xishan.yaml",
         "national.yaml",
         "xinjiang_altay.yaml",
+        "xinjiang_fukang.yaml",
+        "xinjiang_kizilsu.yaml",
     ]
 
 
@@ -161,3 +165,92 @@ def test_the_2016_rule_lists_only_the_2016_groups_and_2021_adds_the_children():
     children = {"orphan_institutional", "orphan_dispersed", "de_facto_orphan", "hiv_child"}
     assert set(rules["national-price-2016"].groups) == adults
     assert set(rules["national-price-2021"].groups) == adults | children
+
+
+def test_the_commitment_defaults_cite_their_documents_in_the_documents_units():
+    rules = {r.id: r for r in load_rules(None)}
+    xishan = rules["xishan-arrears-2022"]
+    assert (xishan.ledger, xishan.where[0].op, xishan.where[0].value) == (
+        "arrears",
+        "<",
+        Decimal("2000000"),
+    )
+    assert (xishan.deadline, xishan.lead_units, xishan.at_risk_days) == (
+        date(2022, 12, 31),
+        ["区财政局"],
+        30,
+    )
+    altay = rules["altay-arrears-2022"]
+    assert (altay.due, altay.plan_required_by) == ("plan_due_on", date(2022, 6, 30))
+    assert [s.name for s in altay.escalation] == ["告知", "提醒", "约谈"]
+    assert rules["fukang-arrears-2024"].deadline == date(2024, 12, 31)
+    issuance = rules["xishan-bond-issuance-2022"]
+    assert (issuance.measure, issuance.of, issuance.target) == ("sum", "issued", Decimal("3e9"))
+    assert (issuance.window.start, issuance.window.end) == (date(2022, 1, 1), date(2022, 12, 31))
+    caps = {i: rules[i].max for i in rules if i.endswith("guarantee-fee")}
+    assert caps == {
+        "altay-guarantee-fee": Decimal("0.8"),
+        "fukang-guarantee-fee": Decimal("1"),
+        "kizilsu-guarantee-fee": Decimal("1"),
+    }
+    assert {rules[i].jurisdiction for i in caps} == {"654300", "652302", "653000"}
+    shares = [r for r in rules.values() if r.id.endswith(("-goods-services", "-works"))]
+    assert {(r.jurisdiction, r.min, r.where[1].value) for r in shares} == {
+        ("654300", Decimal("40"), Decimal("2000000")),
+        ("654300", Decimal("40"), Decimal("4000000")),
+        ("653000", Decimal("40"), Decimal("2000000")),
+        ("653000", Decimal("40"), Decimal("4000000")),
+    }
+    assert rules["altay-bond-readiness"].present == "tender_notice_on"
+    commitments = [r for r in rules.values() if r.kind in ("target_by_date", "limit_per_row")]
+    assert all(r.source and r.lead_units for r in commitments)
+
+
+TARGET = """
+rules:
+  - id: arrears-x
+    kind: target_by_date
+    title: 清欠
+    source: 测试
+    jurisdiction: "530112"
+    effective: {from: 2022-01-01}
+    lead_units: [区财政局]
+    ledger: arrears
+    where: [{column: owed, op: "<", value: 2000000}]
+    measure: share
+    per: item
+    done: repaid
+    amount: owed
+    target: 100
+    deadline: 2022-12-31
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        (
+            "ledger: arrears",
+            "ledger: arrear",
+            "ledger: Value error, 未知的台账 'arrear'；可用：arrears",
+        ),
+        ("column: owed", "column: owing", "where.0.column: 台账 arrears 没有列 'owing'；可用："),
+        ('op: "<"', 'op: "=<"', "where.0.op: Input should be '<'"),
+        ("value: 2000000", "value: 2000000.001", "where.0.value: 2000000.001 不能精确到1 分"),
+        ("value: 2000000", "value: 住建局", "where.0.value: 列 owed 须与 yuan 比较，收到 '住建局'"),
+        ("done: repaid", "done: paid", "done: 台账 arrears 没有列 'paid'"),
+        ("per: item", "per: region\n    due: plan_due_on", "(整条): Value error, due / plan_"),
+        ("target: 100", "target: 101", "target: 比例不能超过 100（单位为 %）"),
+        ('op: "<", value: 2000000', 'op: "<"', "where.0.value: 列 owed 须与 yuan 比较，收到 None"),
+    ],
+)
+def test_a_bad_commitment_names_file_rule_and_field(old, new, error):
+    assert old in TARGET
+    with pytest.raises(RuleError) as info:
+        parse_rule_texts({"c.yaml": TARGET.replace(old, new)})
+    assert info.value.errors[0].startswith(f"c.yaml: 规则 arrears-x: {error}")
+
+
+def test_two_commitments_of_one_kind_and_jurisdiction_are_two_promises_not_an_overlap():
+    second = TARGET.replace("arrears-x", "arrears-y").replace("2022-12-31", "2023-06-30")
+    assert len(parse_rule_texts({"a.yaml": TARGET, "b.yaml": second})) == 2

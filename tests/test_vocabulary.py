@@ -20,7 +20,7 @@ from flows.rule_files import load_rules
 from flows.sources import beneficiaries
 from policy_monitor import cli, cli_common
 from tests.helpers import load_file, rows
-from triggers import alerting, lifecycle, partitions, rules, vocabulary
+from triggers import alerting, engine, lifecycle, partitions, rules, vocabulary
 from triggers.vocabulary import (
     ALERT_LEVELS,
     BOND_LEVELS,
@@ -86,8 +86,10 @@ def test_levels_are_ordered_worst_first_and_every_subset_keeps_that_order():
 def test_every_rule_kind_and_finding_kind_has_a_label():
     assert _rule_kinds() == set(RULE_KINDS)
     named = {kind for kind in alerting.FINDING_KIND_OF.values() if kind}  # None: rows carry theirs
-    assert named | {"system"} == set(FINDING_KINDS)
-    assert set(partitions.REGIONAL_KINDS) == set(RULE_KINDS) - {"price_subsidy"}
+    carried = {k for k, e in engine.EVALUATORS.items() if not alerting.FINDING_KIND_OF[e.findings]}
+    assert named | carried | {"system"} == set(FINDING_KINDS)
+    assert set(partitions.REGIONAL_KINDS) == set(RULE_KINDS) - set(partitions.LOCAL_KINDS)
+    assert set(partitions.LOCAL_KINDS) == {"price_subsidy", "target_by_date", "limit_per_row"}
 
 
 def test_every_status_and_event_kind_of_the_state_machine_has_a_label():

@@ -1,8 +1,13 @@
-"""Checks across rules: unique ids, no unexplained overlaps, no local threshold above national."""
+"""Checks across rules: unique ids, no unexplained overlaps, no local threshold above national.
+
+Commitments (`triggers.commitment_rules.CommitmentBase`) of one kind and jurisdiction never
+overlap: each is a promise of its own, so they may all be in force at once.
+"""
 
 from collections import defaultdict
 from datetime import date
 
+from triggers.commitment_rules import CommitmentBase
 from triggers.periods import add_months
 
 NATION = "000000"
@@ -37,7 +42,8 @@ def _check_overlaps(located: list[tuple[str, object]]) -> list[str]:
     errors = []
     groups: dict[tuple, list[tuple[str, object]]] = defaultdict(list)
     for file, rule in located:
-        groups[(rule.kind, rule.jurisdiction)].append((file, rule))
+        if not isinstance(rule, CommitmentBase):  # two commitments are two promises
+            groups[(rule.kind, rule.jurisdiction)].append((file, rule))
     ids = {rule.id: rule for _, rule in located}
     for file, rule in located:
         for other in rule.overrides:

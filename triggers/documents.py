@@ -20,6 +20,17 @@ FIELDS = {
     "target_pct": "目标比例（%）",
     "projection": "预计达标情况",
     "days_red": "连续红灯天数",
+    # a commitment's item (triggers.commitment_findings)
+    "commitment": "承诺事项",
+    "subject": "事项对象",
+    "party": "责任主体",
+    "lead_unit": "牵头单位",
+    "amount_wan": "涉及金额（万元）",
+    "done_wan": "已完成金额（万元）",
+    "outstanding_wan": "未完成金额（万元）",
+    "target": "目标值",
+    "actual": "实际值",
+    "reasons": "判定理由",
 }
 
 
@@ -28,14 +39,16 @@ def template_fields(template: str) -> list[str]:
     return [name for _, name, _, _ in Formatter().parse(template) if name is not None]
 
 
-def render(template: str) -> pl.Expr:
-    """Return an expression that fills `template` from the columns of `FIELDS`."""
+def render(template: str, commitment: bool = False) -> pl.Expr:
+    """Return an expression that fills `template` from the columns of `FIELDS` (a commitment's
+    `{subject}` is its item's, not the alert's key)."""
     parts: list[pl.Expr] = []
     for literal, name, _, _ in Formatter().parse(template):
         if literal:
             parts.append(pl.lit(literal))
         if name is not None:
-            parts.append(pl.col(name).cast(pl.String).fill_null("—"))
+            column = "subject_text" if commitment and name == "subject" else name
+            parts.append(pl.col(column).cast(pl.String).fill_null("—"))
     return pl.concat_str(parts) if parts else pl.lit("")
 
 
@@ -62,11 +75,47 @@ def _facts(projects: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _commitment_facts(items: pl.DataFrame) -> pl.DataFrame:
+    """Return a commitment item's template fields, keyed by its alert subject (region/item)."""
+    from triggers.commitment_filters import decimal_text, wan
+
+    return items.select(
+        "rule_id",
+        "region_name",
+        "as_of",
+        "deadline",
+        "commitment",
+        "party",
+        "lead_unit",
+        subject=pl.format("{}/{}", pl.col("region_code"), pl.col("item")),
+        subject_text=pl.col("subject"),
+        amount_wan=wan(pl.col("amount_fen")),
+        done_wan=wan(pl.col("done_fen")),
+        outstanding_wan=wan(pl.col("amount_fen") - pl.col("done_fen").fill_null(0)),
+        target=decimal_text(pl.col("target")),
+        actual=decimal_text(pl.col("actual")),
+        reasons=pl.col("reasons").list.join("；"),
+    )
+
+
 def render_documents(
-    escalations: pl.DataFrame, projects: pl.DataFrame, rules: list
+    escalations: pl.DataFrame,
+    projects: pl.DataFrame | None,
+    rules: list,
+    commitments: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Return each escalation step with its rung name, document kind and text."""
-    facts = escalations.join(_facts(projects), on=["rule_id", "subject"], how="left")
+    """Return each escalation step with its rung name, document kind and text.
+
+    Bond steps take their fields from `projects` (with the alert `subject`), a commitment's
+    from its item in `commitments` (findings of triggers.commitment_findings).
+    """
+    facts = [_facts(projects)] if projects is not None else []
+    if commitments is not None:
+        facts.append(_commitment_facts(commitments))
+    if not facts:
+        return pl.DataFrame(schema=DOCUMENT_SCHEMA)
+    known = pl.concat(facts, how="diagonal_relaxed") if len(facts) > 1 else facts[0]
+    facts = escalations.join(known, on=["rule_id", "subject"], how="left")
     parts = []
     for rule in rules:
         for number, step in enumerate(getattr(rule, "escalation", []), start=1):
@@ -78,7 +127,7 @@ def render_documents(
                     mine.with_columns(
                         step_name=pl.lit(step.name),
                         document=pl.lit(step.document),
-                        text=render(step.template),
+                        text=render(step.template, _is_commitment(rule, mine)),
                     ).select(
                         "alert_id",
                         "rule_id",
@@ -93,6 +142,10 @@ def render_documents(
     if not parts:
         return pl.DataFrame(schema=DOCUMENT_SCHEMA)
     return pl.concat(parts).cast(DOCUMENT_SCHEMA)
+
+
+def _is_commitment(rule, facts: pl.DataFrame) -> bool:
+    return hasattr(rule, "lead_units") and "subject_text" in facts.columns
 
 
 DOCUMENT_SCHEMA = {

@@ -15,7 +15,9 @@ from triggers.carryover import evaluate_carryover
 from triggers.custom_kinds import FINDINGS, evaluate_custom, is_custom
 from triggers.direct_fund import evaluate_direct_fund
 from triggers.frames import check_frames
+from triggers.limit_per_row import evaluate_limit_per_row
 from triggers.price_subsidy import evaluate_price_subsidy
+from triggers.target_by_date import evaluate_target_by_date
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,15 @@ EVALUATORS: dict[str, Evaluator] = {
     "direct_fund": Evaluator(evaluate_direct_fund, ("funds",), "warnings", "as_of"),
     "bond_deadline": Evaluator(evaluate_bond_projects, ("bonds",), "bond_projects", "as_of"),
     "carryover_recall": Evaluator(evaluate_carryover, ("funds",), "carryover", "as_of"),
+    "target_by_date": Evaluator(evaluate_target_by_date, (), "commitments", "as_of"),
+    "limit_per_row": Evaluator(evaluate_limit_per_row, (), "commitments", "as_of"),
 }
+
+
+def inputs_of(evaluator: Evaluator, rule) -> list[str]:
+    """Return the frames a rule reads: its kind's, and a commitment's own ledger."""
+    ledger = getattr(rule, "ledger", None)
+    return list(evaluator.inputs) + ([ledger] if isinstance(ledger, str) else [])
 
 
 @dataclass
@@ -80,7 +90,7 @@ def evaluate_rules(
         parts = parts_of.setdefault(evaluator.findings, [])
         for rule in (r for r in of_kind if only is None or r.id in only):
             try:
-                check_frames(frames, list(evaluator.inputs))
+                check_frames(frames, inputs_of(evaluator, rule))
                 found = evaluator.evaluate(rule, of_kind, frames, as_of)
                 found = _in_force(found, rule, of_kind, evaluator.date_column)
             except Exception as exc:

@@ -24,6 +24,9 @@ How the work is split, and why the merged findings equal the local ones:
   beneficiary and standard frames; they are few and cheap.
   A price rule that overrides a partition's rule is evaluated there too, so the months it
   replaces drop out as they do locally; its own findings there are discarded.
+- A commitment (`target_by_date`, `limit_per_row`) runs, like a price rule, only in the
+  partition of its jurisdiction (or "whole" when wider): that partition holds all of its ledger
+  rows, so a jurisdiction without rows gives its one "nothing reached" item exactly once.
 - A rule that fails in any partition is unhealthy with that partition's error and no findings,
   as it would be on the whole frames.
 """
@@ -40,7 +43,9 @@ from triggers.jurisdictions import prefix
 from triggers.vocabulary import RULE_KINDS
 
 WHOLE = "whole"  # the partition of price rules spanning partitions: the whole frames
-REGIONAL_KINDS = tuple(k for k in RULE_KINDS if k != "price_subsidy")  # price rules span regions
+# run once, where their jurisdiction is
+LOCAL_KINDS = ("price_subsidy", "target_by_date", "limit_per_row")
+REGIONAL_KINDS = tuple(k for k in RULE_KINDS if k not in LOCAL_KINDS)
 KEY_COLUMNS = {"funds": "parent_code"}  # a frame's rows go by this column (else region_code)
 SHARED = ("cpi",)  # frames not split by region: each partition gets the rows its rules read
 
@@ -92,7 +97,7 @@ def partition(rules: list, frames: dict, level: int = 2) -> list[Partition]:
     regional = tuple(r.id for r in rules if r.kind in REGIONAL_KINDS)
     local_price: dict[str, list[str]] = defaultdict(list)
     wide = []
-    for rule in price:
+    for rule in (r for r in rules if r.kind in LOCAL_KINDS):
         code = prefix(rule.jurisdiction)
         (local_price[code[:level]] if len(code) >= level else wide).append(rule.id)
     keys = set(local_price)
@@ -143,6 +148,7 @@ def merge(rules: list, parts: list[Evaluation], as_of: date) -> Evaluation:
     """Return the partitions' results as one Evaluation, in the order `evaluate_rules` uses."""
     result = Evaluation(as_of=as_of)
     entries: dict[str, list[dict]] = defaultdict(list)
+    pieces: dict[str, list[pl.DataFrame]] = defaultdict(list)  # kinds may share a findings name
     for part in parts:
         for health in part.health:
             entries[health["rule_id"]].append(health)
@@ -167,11 +173,13 @@ def merge(rules: list, parts: list[Evaluation], as_of: date) -> Evaluation:
         found = [p.findings[evaluator.findings] for p in parts if evaluator.findings in p.findings]
         if healthy and found:
             rank = pl.col("rule_id").replace_strict(healthy, range(len(healthy)), default=None)
-            result.findings[evaluator.findings] = (
+            pieces[evaluator.findings].append(
                 pl.concat(found, how="vertical_relaxed")
                 .filter(pl.col("rule_id").is_in(healthy))
                 .sort(rank, maintain_order=True)
             )
+    for name, frames in pieces.items():
+        result.findings[name] = pl.concat(frames, how="vertical_relaxed")
     if "bond_projects" in result.findings:
         result.findings["bond_counties"] = evaluate_bond_counties(
             result.findings["bond_projects"], as_of

@@ -5,6 +5,7 @@ effective range. A bad rule file never half-loads: `parse_rule_texts` reports ev
 every file at once, each with its file, rule id and field.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -19,6 +20,7 @@ from pydantic import (
 )
 
 from triggers.amounts import Amount
+from triggers.commitment_rules import LimitPerRowRule, TargetByDateRule
 from triggers.rule_base import EscalationStep, Month, RegionCode, RuleBase
 from triggers.vocabulary import GROUPS
 
@@ -159,7 +161,12 @@ class CarryoverRecallRule(RuleBase):
 
 
 Rule = Annotated[
-    PriceSubsidyRule | DirectFundRule | BondDeadlineRule | CarryoverRecallRule,
+    PriceSubsidyRule
+    | DirectFundRule
+    | BondDeadlineRule
+    | CarryoverRecallRule
+    | TargetByDateRule
+    | LimitPerRowRule,
     Field(discriminator="kind"),
 ]
 
@@ -186,12 +193,32 @@ def _location(file: str, raw: object, loc: tuple) -> str:
     return f"{file}: {'.'.join(str(p) for p in loc) or '(文件)'}"
 
 
+_FIELD_FIRST = re.compile(r"^Value error, ([a-z_][a-z_0-9.]*): (.*)$", re.S)
+
+
+def _message(file: str, raw: object, error: dict) -> str:
+    """Return 'file: rule <id>: field: message'; a whole-rule check that names its field first
+    (`ValueError("of: …")`) is located at that field."""
+    where = _location(file, raw, tuple(error["loc"]))
+    named = _FIELD_FIRST.match(error["msg"])
+    if named and where.endswith(": (整条)"):
+        return f"{where.removesuffix('(整条)')}{named[1]}: {named[2]}"
+    return f"{where}: {error['msg']}"
+
+
 # union tags pydantic inserts into error locations
-_TAGS = {"price_subsidy", "direct_fund", "bond_deadline", "carryover_recall"} | {
-    "fixed",
-    "proportional",
-    "tiered",
-}
+_TAGS = (
+    {"price_subsidy", "direct_fund", "bond_deadline", "carryover_recall"}
+    | {
+        "target_by_date",
+        "limit_per_row",
+    }
+    | {
+        "fixed",
+        "proportional",
+        "tiered",
+    }
+)
 
 
 def parse_rule_texts(texts: dict[str, str], custom_kinds: tuple | list = ()) -> list:
@@ -221,9 +248,7 @@ def parse_rule_texts(texts: dict[str, str], custom_kinds: tuple | list = ()) -> 
         try:
             located.extend((file, rule) for rule in model.model_validate(raw).rules)
         except ValidationError as exc:
-            errors.extend(
-                f"{_location(file, raw, tuple(e['loc']))}: {e['msg']}" for e in exc.errors()
-            )
+            errors.extend(_message(file, raw, e) for e in exc.errors())
     if not errors:
         errors = check_rules(located)
     if errors:

@@ -26,6 +26,8 @@ RULE_KINDS = {
     "direct_fund": "直达资金",
     "bond_deadline": "专项债券",
     "carryover_recall": "结转结余",
+    "target_by_date": "限期目标",
+    "limit_per_row": "逐项限额",
 }
 COMMITMENT_UNITS = {"yuan": "元", "percent": "%", "count": "件", "time": "时间"}
 FINDING_KINDS = RULE_KINDS | {"system": "系统运行"}
