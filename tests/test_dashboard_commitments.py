@@ -335,3 +335,36 @@ def test_exact_wan_and_unit_texts():
     assert value_text("percent", Decimal("0.8000")) == "0.8%"
     assert value_text("count", Decimal("12.0000")) == "12"
     assert value_text("time", None, None) == "未报送"
+
+
+def _overview():
+    name = next(k for k, p in dash.page_registry.items() if p["path"] == "/")
+    return sys.modules[name]
+
+
+def _texts(component) -> str:
+    if isinstance(component, str | int | float):
+        return str(component)
+    children = component if isinstance(component, list) else getattr(component, "children", None)
+    items = children if isinstance(children, list | tuple) else [children]
+    return " ".join(_texts(c) for c in items if c is not None)
+
+
+def test_the_overview_counts_red_and_yellow_per_commitment_and_links_the_page(app, page):
+    with signed_in(app, LEADER):
+        overview = _overview().layout()
+    section = find(overview, "overview-commitments")
+    rules = _texts(find(section, "overview-commitment-rules"))
+    assert "红灯 1 · 黄灯 1 无分歧欠款应付尽付" in rules
+    assert rules.index("无分歧欠款应付尽付") < rules.index("200 万元以下欠款")
+    worst = find(section, "overview-commitment-items").children
+    assert len(worst) == 3 and all("红灯" in _texts(item) for item in worst)
+    assert any(getattr(c, "href", None) == "/commitments" for c in section.children[0].children)
+
+
+def test_the_overview_section_is_scoped_to_the_county(app, page):
+    with signed_in(app, COUNTY):
+        section = find(_overview().layout(), "overview-commitments")
+    shown = _texts(section)
+    assert "布尔津县「教育局 → 丁公司」" in shown
+    assert "西山区" not in shown and "富蕴" not in shown and "200 万元以下欠款" not in shown

@@ -6,6 +6,7 @@ import polars as pl
 from dash import dcc, html
 
 from dashboard import data, figures
+from dashboard.commitment_overview import commitments_section, read_section
 from dashboard.components import badge, header, message
 from dashboard.format import LEVELS, STATUS, day, money, month
 from triggers.vocabulary import LEVEL_ORDER
@@ -71,6 +72,7 @@ def layout(**_kwargs):
         firing = data.read(reads.query_alert_counts, scope)["firing"]
         names = data.region_names()
         evaluation = data.read(reads.query_last_evaluation)
+        commitments = read_section()
     except data.DataUnavailable as exc:
         return html.Div([header("总览"), message(str(exc))])
     totals = {lv: int(levels[lv].sum()) if levels.height else 0 for lv in LEVELS}
@@ -128,6 +130,7 @@ def layout(**_kwargs):
             ),
             html.H5("最需关注的告警", className="mt-2"),
             _alert_list(alerts),
+            commitments_section(*commitments),
         ],
         id="overview",
     )
