@@ -1,11 +1,8 @@
 """The one-page monthly leadership brief as plain data, gathered from the published replica.
 
-`gather` reads the latest evaluation's findings through the scoped queries in
-`warehouse.reads` (the same ones the dashboard uses) and returns a `Brief`; `brief.pdf` and
-`brief.xlsx` turn a Brief into bytes. The month labels the brief and selects the price-linkage
-index shown: the brief for September shows the August index, published in September and payable
-by the end of September. Fund and bond figures are those of the latest evaluation, whose date the
-brief states.
+`gather` reads the latest evaluation's findings through the scoped `warehouse.reads` queries into
+a `Brief` (commitments: `brief.commitments`) that `brief.pdf`/`brief.xlsx` render. Its month picks
+the price index (September's: August's, payable in September); the rest is the latest evaluation.
 """
 
 import re
@@ -16,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from brief.commitments import NO_COMMITMENTS, Commitments, gather_commitments
 from triggers.jurisdictions import depth
 from triggers.vocabulary import BOND_LEVELS, FUND_LEVELS, LEVELS, SUBSIDY, rank
 from triggers.wording import day, money, month, pct
@@ -110,6 +108,7 @@ class Brief:
     funds: tuple[FundCounty, ...]
     bonds: tuple[BondCounty, ...]
     escalations: tuple[Escalation, ...]
+    commitments: Commitments = NO_COMMITMENTS
 
     @property
     def title(self) -> str:
@@ -156,6 +155,7 @@ class Brief:
             _fund_headline(self),
             _bond_headline(self),
             _escalation_headline(self),
+            self.commitments.headline(),
         ]
 
 
@@ -165,11 +165,10 @@ def pay_by_text(line: SubsidyLine) -> str:
 
 
 def _left(line: SubsidyLine) -> str:
-    if line.days_left is None:
-        return ""
-    if line.days_left > 0:
-        return f"（剩 {line.days_left} 天）"
-    return "（今日到期）" if line.days_left == 0 else f"（已过 {-line.days_left} 天）"
+    n = line.days_left
+    if n is None or n > 0:
+        return "" if n is None else f"（剩 {n} 天）"
+    return "（今日到期）" if n == 0 else f"（已过 {-n} 天）"
 
 
 def _subsidy_headline(brief: Brief) -> str:
@@ -281,6 +280,7 @@ def gather(con: duckdb.DuckDBPyConnection, month_first: date, region: str | None
         funds=tuple(FundCounty(**_fields(FundCounty, r)) for r in funds),
         bonds=tuple(BondCounty(**_fields(BondCounty, r)) for r in bonds),
         escalations=tuple(escalations),
+        commitments=gather_commitments(con, region),
     )
 
 

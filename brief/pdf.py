@@ -1,4 +1,4 @@
-"""The brief as a one-page A4 PDF (reportlab): summary, four tables, two bar charts.
+"""The brief as a one-page A4 PDF (reportlab): summary, its tables, two bar charts.
 
 Chinese text uses reportlab's built-in CID font STSong-Light (no font file needed; viewers supply
 the glyphs), falling back to an installed TrueType CJK font. Everything is wrapped in a frame that
@@ -13,6 +13,7 @@ from reportlab.platypus import KeepInFrame, Paragraph, SimpleDocTemplate, Spacer
 
 from brief.model import Brief
 from brief.pdf_charts import bond_chart, fund_chart
+from brief.pdf_commitments import commitment_section
 from brief.pdf_style import MAX_COUNTIES, chinese_font, paragraph_styles
 from brief.pdf_tables import bond_table, escalation_table, fund_table, subsidy_table
 from triggers.wording import day
@@ -54,6 +55,7 @@ def render_pdf(brief: Brief) -> bytes:
             ],
             half,
         ),
+        *commitment_section(brief.commitments, font, s, width),
         *_omitted(brief, s),
         Spacer(1, 4),
         Paragraph(

@@ -11,6 +11,7 @@ import xlsxwriter
 
 from brief.model import Brief, pay_by_text
 from brief.xlsx_charts import add_bond_chart, add_fund_chart
+from brief.xlsx_commitments import write_commitments
 from brief.xlsx_rows import (
     BOND_HEADERS,
     FUND_HEADERS,
@@ -110,6 +111,7 @@ def _brief_sheet(book: xlsxwriter.Workbook, brief: Brief) -> int:
         sheet.table(STEP_HEADERS, steps, spans={1: 4})
     else:
         sheet.merged("无在办督办事项。", "line")
+    write_commitments(sheet, brief.commitments)
     left = len(brief.funds) - len(funds) + len(brief.bonds) - len(bonds)
     left += max(0, len(brief.escalations) - MAX_ESCALATIONS)
     if left:
