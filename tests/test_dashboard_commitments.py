@@ -18,6 +18,8 @@ import flask_login
 import polars as pl
 import pytest
 
+from appstate import audit
+from appstate.store import open_state
 from dashboard.auth import User
 from flows.evaluate import run_evaluation
 from triggers.commitment_findings import conform
@@ -285,6 +287,9 @@ def test_a_county_user_sees_only_its_region_everywhere(app, page, warehouse):
     expected = query(warehouse, reads.query_commitments, BURQIN)
     assert book["承诺事项明细"]["地区编码"].to_list() == expected["region_code"].to_list()
     assert book["承诺事项明细"]["事项"].to_list() == [r["subject"] for r in items]
+    with open_state(warehouse) as con:
+        (export,) = [e for e in audit.entries(con, actor="c") if e["action"] == "export"]
+    assert (export["detail"]["sheet"], export["detail"]["rows"]) == ("承诺事项明细", 2)
 
 
 def test_a_prefecture_user_sees_its_counties_not_others(app, page):

@@ -20,6 +20,7 @@ PAGES = (
     ("/prices", "h2.page-title"),
     ("/funds", "h2.page-title"),
     ("/bonds", "h2.page-title"),
+    ("/commitments", "h2.page-title"),
     ("/alerts", "h2.page-title"),
     ("/data", "h2.page-title"),
 )

@@ -168,9 +168,9 @@ def layout(region: str | None = None, kind: str | None = None, level: str | None
                     dbc.Col(
                         [
                             html.H5("按承诺事项"),
-                            tables.commitments_grid(f"{P}-rules", rules, tables.RULES, 300),
+                            tables.commitments_grid(f"{P}-rules", rules, tables.RULES, 340),
                         ],
-                        lg=8,
+                        lg=7,
                     ),
                     dbc.Col(
                         [
@@ -182,7 +182,7 @@ def layout(region: str | None = None, kind: str | None = None, level: str | None
                                 300,
                             ),
                         ],
-                        lg=4,
+                        lg=5,
                     ),
                 ],
                 className="g-2",
