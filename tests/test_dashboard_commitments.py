@@ -36,6 +36,7 @@ PREFECTURE = User("p", "county", ALTAY)
 FEE = ("altay.guarantee_fee", "limit_per_row", "政府性融资担保费率不超过 0.8%", "地区金融办")
 ARREARS = ("xishan.arrears", "target_by_date", "200 万元以下欠款 2022 年底前全部清偿", "区财政局")
 ALTAY_ARREARS = ("altay.arrears", "target_by_date", "无分歧欠款应付尽付", "地区工信局")
+REASONS = {"red": "逾期未完成", "yellow": "临近期限未完成或部分完成", "green": "已完成"}
 REPORT = ("kezhou.daily_report", "report_due", "牵头单位每日 17:00 前报送进展", "州财政局")
 
 
@@ -53,7 +54,7 @@ def _row(rule, region, name, item, level, **extra) -> dict:
         "party": extra.pop("party", None),
         "lead_unit": lead,
         "level": level,
-        "reasons": extra.pop("reasons", [f"{item}{level}"]),
+        "reasons": extra.pop("reasons", [REASONS[level]]),
         **extra,
     }
 

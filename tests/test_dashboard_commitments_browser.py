@@ -2,6 +2,8 @@
 commitment's items and its disputed debts, a county user's scope, the Excel of the rows shown,
 and no console errors (the page runs under the dashboard's Content-Security-Policy)."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from python_calamine import CalamineWorkbook
@@ -98,6 +100,25 @@ def test_choosing_a_commitment_drills_down_to_its_items_and_disputed_debts(site,
     _row_with(page, "commitments-leads", "州财政局").click()
     expect(page.locator("#commitments-detail-title")).to_contain_text("州财政局")
     assert _cells(page, "commitments-items", "actual_text") == ["17:01", "16:59"]
+    page.click("#commitments-clear")
+    expect(page.locator("#commitments-detail-title")).to_have_text("全部事项（红灯优先）")
+    expect(page.locator("#commitments-items [col-id=subject].ag-cell")).to_have_count(8)
+    assert errors == []
+
+
+def test_the_overview_shows_the_commitments_and_still_prints_on_one_a4_page(
+    site, watched, tmp_path
+):
+    page, errors = watched
+    log_in(page, site, "staff")
+    section = page.locator("#overview-commitments")
+    expect(section).to_contain_text("红灯 1 · 黄灯 1无分歧欠款应付尽付")
+    expect(page.locator("#overview-commitment-items .list-group-item")).to_have_count(3)
+    pdf = tmp_path / "overview.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) == 1
+    section.get_by_role("link", name="查看全部承诺事项 →").click()
+    expect(page.locator("h2.page-title")).to_have_text("承诺事项")
     assert errors == []
 
 

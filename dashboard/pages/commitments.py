@@ -187,6 +187,13 @@ def layout(region: str | None = None, kind: str | None = None, level: str | None
                 ],
                 className="g-2",
             ),
+            dbc.Button(
+                "显示全部事项",
+                id=f"{P}-clear",
+                color="link",
+                size="sm",
+                className="mt-2 px-0 no-print",
+            ),
             html.Div(detail(frames, None), id=f"{P}-detail"),
         ],
         id=P,
@@ -229,6 +236,17 @@ def commitments_chosen(rules, leads):
         return None
     key = "rule_id" if grid == f"{P}-rules" else "lead_unit"
     return {key: rows[0].get(key)}
+
+
+@callback(
+    Output(f"{P}-rules", "selectedRows"),
+    Output(f"{P}-leads", "selectedRows"),
+    Input(f"{P}-clear", "n_clicks"),
+    prevent_initial_call=True,
+)
+def commitments_clear(_clicks):
+    """Clear the chosen row of both tables (the drill-down then shows every item again)."""
+    return [], []
 
 
 @callback(
