@@ -163,29 +163,11 @@ def layout(region: str | None = None, kind: str | None = None, level: str | None
             _filter_row(options(regions, "region_code", "region_name"), kinds, region, kind, level),
             html.Div(counts_line(frames["rules"]), id=f"{P}-summary", className="mb-1 text-muted"),
             dcc.Store(id=f"{P}-chosen", data=None),
-            dbc.Row(
-                [
-                    dbc.Col(
-                        [
-                            html.H5("按承诺事项"),
-                            tables.commitments_grid(f"{P}-rules", rules, tables.RULES, 340),
-                        ],
-                        lg=7,
-                    ),
-                    dbc.Col(
-                        [
-                            html.H5("按牵头单位"),
-                            tables.commitments_grid(
-                                f"{P}-leads",
-                                tables.summary_table(frames["leads"]),
-                                tables.LEADS,
-                                300,
-                            ),
-                        ],
-                        lg=5,
-                    ),
-                ],
-                className="g-2",
+            html.H5("按承诺事项"),
+            tables.commitments_grid(f"{P}-rules", rules, tables.RULES, 300),
+            html.H5("按牵头单位", className="mt-2"),
+            tables.commitments_grid(
+                f"{P}-leads", tables.summary_table(frames["leads"]), tables.LEADS, 240
             ),
             dbc.Button(
                 "显示全部事项",
