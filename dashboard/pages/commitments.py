@@ -34,12 +34,7 @@ def read_all(region, kind, level, chosen: dict | None) -> dict[str, pl.DataFrame
         "disputed": data.read(q, scope, region, kind, level=level, disputed=True, **picked),
         "all": data.read(q, scope, region, kind, disputed=None, limit=None),
     }
-    parties = data.read(reads.query_commitment_summary, scope, "party", region, kind)
-    if picked["rule_id"]:
-        parties = parties.filter(pl.col("rule_id") == picked["rule_id"])
-    elif picked["lead_unit"]:
-        rules = frames["all"].filter(pl.col("lead_unit") == picked["lead_unit"])["rule_id"]
-        parties = parties.filter(pl.col("rule_id").is_in(rules.unique().implode()))
+    parties = data.read(reads.query_commitment_summary, scope, "party", region, kind, **picked)
     frames["parties"] = parties.filter(pl.col("party").is_not_null())
     return frames
 
