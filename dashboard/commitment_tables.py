@@ -50,7 +50,7 @@ ITEMS: Columns = {  # the light early: a row's level stays in view on a 1400 px 
     "party": ("责任主体", "name", 110),
     "lead_unit": ("牵头单位", "text", 105),
     "deadline": ("期限", "date", 140),
-    "target_text": ("目标", "text", 135),
+    "target_text": ("目标", "text", 155),
     "actual_text": ("实际", "text", 120),
     "amount_wan": ("金额(万元)", "money", 110),
     "done_wan": ("已完成(万元)", "money", 110),
@@ -147,14 +147,24 @@ def grid_rows(shown: pl.DataFrame) -> list[dict]:
     ).to_dicts()
 
 
-def commitments_grid(grid_id: str, shown: pl.DataFrame, columns: Columns, height: int = 360):
-    """Return the grid of `shown` with these columns (万元 to six places, trailing zeros cut)."""
+def commitments_grid(
+    grid_id: str, shown: pl.DataFrame, columns: Columns, height: int | None = None
+):
+    """Return the grid of `shown` with these columns (万元 to six places, trailing zeros cut);
+    without a height it grows with its rows (a summary of a few commitments or units)."""
     defs = [
         d | ({"valueFormatter": EXACT_WAN} if d["field"].endswith("_wan") else {})
         for d in column_defs(columns)
     ]
-    table = grid(grid_id, pl.DataFrame(), defs, height)
+    table = grid(grid_id, pl.DataFrame(), defs, height or 0)
     table.rowData = grid_rows(shown)
+    if height is None:
+        table.style = {}
+        table.dashGridOptions = {
+            **table.dashGridOptions,
+            "domLayout": "autoHeight",
+            "paginationPageSize": 20,
+        }
     return table
 
 

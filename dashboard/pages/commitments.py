@@ -89,7 +89,7 @@ def detail(frames: dict, chosen: dict | None) -> list:
                 ),
                 dbc.Tab(
                     tables.commitments_grid(
-                        f"{P}-parties", tables.summary_table(frames["parties"]), tables.PARTIES
+                        f"{P}-parties", tables.summary_table(frames["parties"]), tables.PARTIES, 360
                     )
                     if frames["parties"].height
                     else message("无按单位统计的金额", "light"),
@@ -159,10 +159,10 @@ def layout(region: str | None = None, kind: str | None = None, level: str | None
             html.Div(counts_line(frames["rules"]), id=f"{P}-summary", className="mb-1 text-muted"),
             dcc.Store(id=f"{P}-chosen", data=None),
             html.H5("按承诺事项"),
-            tables.commitments_grid(f"{P}-rules", rules, tables.RULES, 300),
+            tables.commitments_grid(f"{P}-rules", rules, tables.RULES),
             html.H5("按牵头单位", className="mt-2"),
             tables.commitments_grid(
-                f"{P}-leads", tables.summary_table(frames["leads"]), tables.LEADS, 240
+                f"{P}-leads", tables.summary_table(frames["leads"]), tables.LEADS
             ),
             dbc.Button(
                 "显示全部事项",
