@@ -374,3 +374,18 @@ def test_the_overview_section_is_scoped_to_the_county(app, page):
     shown = _texts(section)
     assert "布尔津县「教育局 → 丁公司」" in shown
     assert "西山区" not in shown and "富蕴" not in shown and "200 万元以下欠款" not in shown
+
+
+def test_a_formula_in_a_ledger_name_stays_text_in_the_excel(warehouse):
+    import zipfile
+
+    from dashboard.commitment_tables import excel
+
+    evil = '=HYPERLINK("http://example.invalid","点击")'
+    items = query(warehouse, reads.query_commitments, None).with_columns(subject=pl.lit(evil))
+    book = excel(items, items.head(0))
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert "<f>" not in sheet and "HYPERLINK" in strings
+    assert pl.read_excel(io.BytesIO(book), sheet_name="承诺事项明细")["事项"][0] == evil
