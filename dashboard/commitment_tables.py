@@ -25,7 +25,7 @@ EXACT_WAN = {"function": "params.value == null ? '—' : d3.format(',.6~f')(para
 
 RULES: Columns = {
     "commitment": ("承诺事项", "name", 200),
-    "source": ("文件依据", "name", 170),
+    "source": ("文件依据", "text", 200),  # one line; the whole citation in its tooltip
     "lead_units": ("牵头单位", "name", 110),
     "red": ("红灯", "text", 82),
     "yellow": ("黄灯", "text", 82),
