@@ -6,9 +6,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from brief.commitments import Commitments
+from brief.commitments import Commitments, exact_money
 from brief.pdf_style import GRID, NAVY, level_cell
-from triggers.wording import day, money
+from triggers.wording import day
 
 HEAD = "五、承诺事项（红灯优先）"
 
@@ -55,8 +55,8 @@ def commitment_table(part: Commitments, font: str, s: dict, width: float) -> Tab
                 line.red,
                 line.yellow,
                 line.green,
-                money(line.outstanding_yuan),
-                money(line.overdue_yuan),
+                exact_money(line.outstanding_yuan),
+                exact_money(line.overdue_yuan),
                 line.disputed_items or "—",
             ]
         )

@@ -12,8 +12,11 @@ ITEM_HEADERS = ["地区", "承诺事项", "事项", "牵头单位", "期限", "�
 ITEM_SPANS = {1: 2, 2: 2, 5: 2}
 
 
+EXACT_WAN = '#,##0.00####" 万元"'  # 1,999,999.99 yuan shows 199.999999, not 200.00
+
+
 def _money(yuan) -> tuple:
-    return (wan(yuan), "wan") if yuan is not None else ("—", "text")
+    return (wan(yuan), "wan_exact") if yuan is not None else ("—", "text")
 
 
 def line_rows(part: Commitments) -> list[list[tuple]]:
@@ -50,6 +53,11 @@ def item_rows(part: Commitments) -> list[list[tuple]]:
 def write_commitments(sheet: Sheet, part: Commitments) -> None:
     """Write the section at the sheet's cursor."""
     sheet.merged(HEAD, "head", 18)
+    if "wan_exact" not in sheet.f:
+        sheet.f["wan_exact"] = sheet.book.add_format(
+            {"font_name": "Microsoft YaHei", "font_size": 9, "valign": "vcenter", "border": 1}
+            | {"border_color": "#b0b7c3", "num_format": EXACT_WAN}
+        )
     if not part.lines:
         sheet.merged("暂无承诺事项评估结果。", "line")
         return

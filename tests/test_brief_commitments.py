@@ -61,6 +61,7 @@ def test_the_brief_counts_red_and_yellow_by_commitment_and_lists_the_red_items(w
     assert _row(rows, "克孜勒苏柯尔克孜自治州")[3] == "州发改委/2022-12-30"
     text = _pdf_text(render_pdf(brief))
     assert "五、承诺事项（红灯优先）" in text and "住建局→甲公司" in text
+    assert "199.999999万元" in text  # not rounded to the 200.00 of the 2,000,000-yuan line
 
 
 def test_the_brief_of_a_region_shows_only_its_commitments(warehouse):
