@@ -14,17 +14,6 @@ import duckdb
 from warehouse import reads
 
 MAX_RED = 8  # red items listed on the one page; the count of the rest is stated
-WAN, YI = Decimal(10_000), Decimal(100_000_000)
-
-
-def exact_money(yuan: Decimal | None) -> str:
-    """Return yuan as exact 万元 (亿元 from 1 亿 up), at least two places: 1,999,999.99 yuan reads
-    '199.999999 万元', never the '200.00 万元' of rounding at a 2,000,000-yuan line."""
-    if yuan is None:
-        return "—"
-    value, unit = (yuan / YI, "亿元") if abs(yuan) >= YI else (yuan / WAN, "万元")
-    whole, _, places = f"{value:,.10f}".rstrip("0").partition(".")
-    return f"{whole}.{places.ljust(2, '0')} {unit}"
 
 
 @dataclass(frozen=True)

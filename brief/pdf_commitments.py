@@ -6,9 +6,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 
-from brief.commitments import Commitments, exact_money
+from brief.commitments import Commitments
 from brief.pdf_style import GRID, NAVY, level_cell
-from triggers.wording import day
+from triggers.wording import day, exact_money
 
 HEAD = "五、承诺事项（红灯优先）"
 

@@ -17,6 +17,7 @@ from dashboard.components import grid
 from dashboard.excel import safe_workbook
 from dashboard.format import LEVEL_WORDS
 from triggers.vocabulary import RULE_KINDS
+from triggers.wording import exact_money
 
 WAN = Decimal(10_000)
 YI = Decimal(100_000_000)
@@ -69,16 +70,6 @@ PARTIES: Columns = {
 EXCEL_EXTRA = {"rule_id": "规则编号", "region_code": "地区编码", "item": "事项编号"}
 
 
-def wan_text(yuan: Decimal | None) -> str:
-    """Return yuan as exact 万元 (亿元 from 1 亿 up), at least two places: '199.999999 万元'."""
-    if yuan is None:
-        return "—"
-    value, unit = (yuan / YI, "亿元") if abs(yuan) >= YI else (yuan / WAN, "万元")
-    text = f"{value:,.8f}".rstrip("0")
-    whole, _, places = text.partition(".")
-    return f"{whole}.{places.ljust(2, '0')} {unit}"
-
-
 def _plain(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
@@ -90,7 +81,7 @@ def value_text(unit: str | None, value: Decimal | None, at: datetime | None = No
     if value is None:
         return "—"
     if unit == "yuan":
-        return wan_text(value)
+        return exact_money(value)
     if unit == "percent":
         return f"{_plain(value)}%"
     return _plain(value)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from policy_monitor.cli_common import LEVEL_WORDS, echo_json, open_warehouse, region_option
-from policy_monitor.records import unit_value
+from triggers.wording import exact_money as wan
 
 LEVELS = ("red", "yellow", "green")
 ITEM_HEADERS = ("灯", "地区", "事项", "规则", "牵头单位", "期限", "目标", "实际", "未完成", "原因")
@@ -79,14 +79,6 @@ def commitments(
     if by is not None:
         return _print_summary(rows, by)
     _print_items(rows, disputed, apart)
-
-
-def wan(yuan: Decimal | None) -> str:
-    """Return yuan as exact 万元 (two places at least): 1999999.99 yuan is 199.999999 万元."""
-    if yuan is None:
-        return "—"
-    shown = Decimal(unit_value(Decimal(yuan) / 10000, "yuan"))
-    return f"{shown:,} 万元"
 
 
 def _width(text: str) -> int:

@@ -333,7 +333,8 @@ def test_an_empty_warehouse_shows_an_empty_page_not_a_traceback(tmp_path, monkey
 
 
 def test_exact_wan_and_unit_texts():
-    from dashboard.commitment_tables import value_text, wan_text
+    from dashboard.commitment_tables import value_text
+    from triggers.wording import exact_money as wan_text
 
     assert wan_text(Decimal("1999999.99")) == "199.999999 万元"
     assert wan_text(Decimal("2000000")) == "200.00 万元"

@@ -17,6 +17,21 @@ def money(yuan: Decimal | float | int | None) -> str:
     return f"{value / Decimal(10_000):,.2f} 万元"
 
 
+def exact_money(yuan: Decimal | int | None) -> str:
+    """Return yuan as exact 万元 (or 亿元 from 1 亿 up), at least two places, never rounded:
+    1,999,999.99 yuan reads '199.999999 万元', not the '200.00 万元' of `money` at a 2,000,000 line."""
+    if yuan is None:
+        return "—"
+    value = Decimal(yuan)
+    value, unit = (
+        (value / Decimal(100_000_000), "亿元")
+        if abs(value) >= Decimal(100_000_000)
+        else (value / Decimal(10_000), "万元")
+    )
+    whole, _, places = f"{value:,.10f}".rstrip("0").partition(".")
+    return f"{whole}.{places.ljust(2, '0')} {unit}"
+
+
 def month(day: date | None) -> str:
     """Return '2022年9月'."""
     return "—" if day is None else f"{day.year}年{day.month}月"
