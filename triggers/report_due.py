@@ -228,13 +228,14 @@ def _per_unit(graded: pl.DataFrame) -> pl.DataFrame:
     rank = pl.col("level").replace_strict(RANK, return_dtype=pl.Int8)
     dated = pl.format("{} {}", pl.col("day"), pl.col("reason"))
     problem = pl.col("level") != "green"
+    worst = rank.arg_min()  # the first, i.e. latest, of the worst days
     out = (
-        graded.sort(rank, pl.col("day"), descending=[False, True])
+        graded.sort("day", descending=True)
         .group_by("region_code", "unit", maintain_order=True)
         .agg(
-            pl.col("region_name", "day", "due_at", "done_at", "level").first(),
+            pl.col("region_name", "day", "due_at", "done_at", "level").get(worst),
             problems=dated.filter(problem),
-            first_reason=dated.first(),
+            first_reason=dated.get(worst),
             graded=pl.len(),
             on_time=(~problem).sum(),
         )
