@@ -242,7 +242,11 @@ def _per_unit(graded: pl.DataFrame) -> pl.DataFrame:
     )
     note = (
         pl.when(pl.col("problems").list.len() == 0)
-        .then(pl.format("最近 {} 个报送日均按时报送", pl.col("graded")))
+        .then(
+            pl.when(pl.col("graded") > 1).then(
+                pl.format("最近 {} 个报送日均按时报送", pl.col("graded"))
+            )
+        )
         .when(pl.col("on_time") > 0)
         .then(pl.format("其余 {} 个报送日按时报送", pl.col("on_time")))
     )
