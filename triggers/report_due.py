@@ -60,7 +60,7 @@ def _scheduled(rule: ReportDueRule, day: date) -> bool:
 
 
 def _units(rule: ReportDueRule, measures: pl.LazyFrame) -> pl.DataFrame:
-    """Return the reporting units: region_code, region_name, unit, measure_nos."""
+    """Return the reporting units: region_code, region_name, unit (a unit once per region)."""
     ours = measures.filter(covers(rule.jurisdiction))
     if rule.units_from is None:
         names = collect(ours.select("region_code", "region_name").unique())
@@ -71,14 +71,8 @@ def _units(rule: ReportDueRule, measures: pl.LazyFrame) -> pl.DataFrame:
                 "region_code": [rule.jurisdiction] * len(rule.units),
                 "region_name": [name] * len(rule.units),
                 "unit": rule.units,
-                "measure_nos": [[] for _ in rule.units],
             },
-            schema={
-                "region_code": pl.String,
-                "region_name": pl.String,
-                "unit": pl.String,
-                "measure_nos": pl.List(pl.String),
-            },
+            schema={"region_code": pl.String, "region_name": pl.String, "unit": pl.String},
         )
     chosen = (
         pl.col("measure_no").is_in(rule.measures)
@@ -91,11 +85,8 @@ def _units(rule: ReportDueRule, measures: pl.LazyFrame) -> pl.DataFrame:
         .rename({"lead_units": "unit"})
         .filter(pl.col("unit").is_not_null())
         .group_by("region_code", "unit", maintain_order=True)
-        .agg(
-            region_name=pl.col("region_name").first().fill_null(pl.col("region_code").first()),
-            measure_nos=pl.col("measure_no").unique(maintain_order=True),
-        )
-    ).select("region_code", "region_name", "unit", "measure_nos")
+        .agg(region_name=pl.col("region_name").first().fill_null(pl.col("region_code").first()))
+    ).select("region_code", "region_name", "unit")
 
 
 def _clock(column: str, day: pl.Expr) -> pl.Expr:
@@ -218,7 +209,7 @@ def evaluate_report_due(
             unit=pl.lit("time"),
             overdue=pl.col("level") == "red",
             disputed=pl.lit(False),
-        ).drop("reason", "reported", "estimated", "measure_nos", "day", strict=False),
+        ).drop("reason", "reported", "estimated", "day", strict=False),
         as_of,
     )
 
