@@ -56,9 +56,8 @@ def _with_report_frames(db: Path, real):
         frames = real(con, as_of)
         if "measures" not in frames:
             measures = con.execute(
-                "SELECT coalesce(region_code, '653000'), coalesce(region_name, '克州'), "
-                "measure_no, title, lead_units, responsible_units, report_cadence, report_by "
-                "FROM measures_current"
+                "SELECT region_code, region_name, measure_no, title, lead_units, "
+                "responsible_units, report_cadence, report_by FROM measures_current"
             ).fetchall()
             frames["measures"] = pl.LazyFrame(measures, schema=INPUTS["measures"], orient="row")
         if "daily_reports" not in frames:
@@ -81,8 +80,19 @@ def _evaluate(db: Path, *args: str) -> dict:
     return json.loads(result.stdout)[0]
 
 
-def test_evaluate_at_grades_the_day_s_reports_at_that_time(db, monkeypatch, prefect_harness):
-    load_file(db, "measures", FIXTURES / "measures_653000_2022.xlsx")
+# tests/fixtures/measures_653000_2022.xlsx with its 地区 (the fixture has none: no region to grade)
+MEASURES_CSV = """自治州助企纾困政策措施责任分解表
+地区,序号,措施,牵头单位,责任单位,报送要求
+克孜勒苏柯尔克孜自治州,1,促进市场主体复工复市,自治州工信局、市场监督管理局,自治州卫健委,每日17:00前报送
+克孜勒苏柯尔克孜自治州,3,减免市场主体房屋租金,自治州财政局,自治州发展改革委,每日17:00前报送
+"""
+
+
+def test_evaluate_at_grades_the_day_s_reports_at_that_time(
+    db, monkeypatch, prefect_harness, tmp_path
+):
+    (tmp_path / "measures_653000.csv").write_text(MEASURES_CSV, encoding="utf-8")
+    load_file(db, "measures", tmp_path / "measures_653000.csv")
     load_file(db, "daily_reports", FIXTURES / "daily_reports_653000_2022-08-26.xlsx")
     real = flows.evaluate.query_trigger_inputs
     monkeypatch.setattr(flows.evaluate, "query_trigger_inputs", _with_report_frames(db, real))
