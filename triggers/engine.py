@@ -19,8 +19,8 @@ from triggers.direct_fund import evaluate_direct_fund
 from triggers.frames import check_frames
 from triggers.limit_per_row import evaluate_limit_per_row
 from triggers.price_subsidy import evaluate_price_subsidy
-from triggers.target_by_date import evaluate_target_by_date
 from triggers.report_due import evaluate_report_due
+from triggers.target_by_date import evaluate_target_by_date
 
 
 @dataclass(frozen=True)
