@@ -4,17 +4,14 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-import flows.evaluate
 from flows.evaluate import SHANGHAI, evaluation_instant
 from flows.service import deployments
 from flows.settings import FlowSettings
 from policy_monitor.cli import app
 from tests.helpers import load_file, rows
-from triggers.frames import INPUTS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -48,31 +45,6 @@ def test_the_service_evaluates_again_just_after_the_report_deadline(tmp_path):
     ]
 
 
-def _with_report_frames(db: Path, real):
-    """The input frames, with measures and daily reports read from the loaded tables when the
-    warehouse's trigger inputs do not have them yet (helper S writes that SQL; this stands in)."""
-
-    def query(con, as_of):
-        frames = real(con, as_of)
-        if "measures" not in frames:
-            measures = con.execute(
-                "SELECT region_code, region_name, measure_no, title, lead_units, "
-                "responsible_units, report_cadence, report_by FROM measures_current"
-            ).fetchall()
-            frames["measures"] = pl.LazyFrame(measures, schema=INPUTS["measures"], orient="row")
-        if "daily_reports" not in frames:
-            reports = con.execute(
-                "SELECT unit, report_date, measure_no, submitted_at, false "
-                "FROM daily_reports_current"
-            ).fetchall()
-            frames["daily_reports"] = pl.LazyFrame(
-                reports, schema=INPUTS["daily_reports"], orient="row"
-            )
-        return frames
-
-    return query
-
-
 def _evaluate(db: Path, *args: str) -> dict:
     result = CliRunner().invoke(app, ["--db", str(db), "evaluate", *args, "--json"])
     assert result.exit_code in (0, 1), result.output
@@ -88,14 +60,10 @@ MEASURES_CSV = """自治州助企纾困政策措施责任分解表
 """
 
 
-def test_evaluate_at_grades_the_day_s_reports_at_that_time(
-    db, monkeypatch, prefect_harness, tmp_path
-):
+def test_evaluate_at_grades_the_day_s_reports_at_that_time(db, prefect_harness, tmp_path):
     (tmp_path / "measures_653000.csv").write_text(MEASURES_CSV, encoding="utf-8")
     load_file(db, "measures", tmp_path / "measures_653000.csv")
     load_file(db, "daily_reports", FIXTURES / "daily_reports_653000_2022-08-26.xlsx")
-    real = flows.evaluate.query_trigger_inputs
-    monkeypatch.setattr(flows.evaluate, "query_trigger_inputs", _with_report_frames(db, real))
     sql = (
         "SELECT item, level, reasons FROM commitment_findings f JOIN ("
         "  SELECT max(evaluation_id) AS last FROM commitment_findings) ON f.evaluation_id = last"

@@ -8,8 +8,7 @@ real evaluation on its date; alerts carry over from step to step as they do in s
 Step keys: `day` (date) or `at` ("YYYY-MM-DD HH:MM", Asia/Shanghai: the evaluation runs at that
 time of day, on its date), `arrive` (list of {file, published_on}), and `expect`. A step dated
 before an earlier one is a replay: the evaluation on that date uses only what was known then.
-A scenario's `needs_inputs` names input frames the warehouse must provide (else it is skipped,
-saying which are missing). `expect` holds:
+`expect` holds:
 - `subsidies`: rows matched by (rule_id, period); every other key must equal the finding's value
   (`reasons_contain` is a substring of one reason);
 - `alerts`: matched by (rule_id, subject); keys status, level, `message_contains`;
@@ -33,7 +32,6 @@ from flows.rule_files import load_rules
 from policy_monitor.cli import app
 from tests.helpers import load_file
 from warehouse.connection import connect
-from warehouse.trigger_inputs import QUERIES
 
 HERE = Path(__file__).parent
 SCENARIOS = sorted((HERE / "scenarios").glob("*.yaml"))
@@ -147,9 +145,6 @@ def _check(db: Path, when: date, expect: dict) -> None:
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_scenario(path: Path, tmp_path: Path, db: Path):
     scenario = yaml.safe_load(path.read_text(encoding="utf-8"))
-    missing = sorted(set(scenario.get("needs_inputs", [])) - set(QUERIES))
-    if missing:
-        pytest.skip(f"the warehouse does not provide the input frames {missing} yet")
     files = {name: _file(tmp_path, name, spec) for name, spec in scenario["files"].items()}
     kinds = {name: spec["kind"] for name, spec in scenario["files"].items()}
     for step in scenario["timeline"]:
