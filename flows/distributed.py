@@ -1,12 +1,12 @@
 """Evaluate the rules on a Dask cluster through Prefect: one task per partition, then one merge.
 
-`evaluate_distributed(rules, frames, as_of, address=None, workers=2, level=2)` returns the same
-`Evaluation` as `triggers.engine.evaluate_rules(rules, frames, as_of)`; how the work is split and
-why the merge is exact is in `triggers/partitions.py`.
+`evaluate_distributed(rules, frames, as_of, address=None, workers=2, level=2, at=None)` returns
+the same `Evaluation` as `triggers.engine.evaluate_rules(rules, frames, as_of, at=at)`; how the
+work is split and why the merge is exact is in `triggers/partitions.py`.
 """
 
 from contextlib import nullcontext
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 from prefect import flow, get_run_logger, task
@@ -18,9 +18,11 @@ from triggers.partitions import Partition, evaluate_partition, merge, partition
 
 
 @task(cache_policy=NONE, task_run_name="evaluate-{part.key}")
-def evaluate_partition_task(part: Partition, rules: list, as_of: date) -> Evaluation:
+def evaluate_partition_task(
+    part: Partition, rules: list, as_of: date, at: datetime | None = None
+) -> Evaluation:
     """Evaluate one partition on a Dask worker."""
-    return evaluate_partition(part, rules, as_of)
+    return evaluate_partition(part, rules, as_of, at)
 
 
 class InProcess:
@@ -40,13 +42,15 @@ class InProcess:
 
 
 @flow(name="evaluate-distributed", flow_run_name="evaluate-distributed", validate_parameters=False)
-def evaluate_distributed_flow(rules: list, frames: InProcess, as_of: date, level: int = 2):
+def evaluate_distributed_flow(
+    rules: list, frames: InProcess, as_of: date, level: int = 2, at: datetime | None = None
+):
     """Fan the per-partition evaluation out on the flow's task runner, then merge."""
     parts = partition(rules, frames.value, level)
     sizes = ", ".join(f"{p.key}: {p.rows}" for p in parts)
     get_run_logger().info("%d partitions (rows) %s", len(parts), sizes)
     with _api_for_workers():
-        futures = [evaluate_partition_task.submit(p, rules, as_of) for p in parts]
+        futures = [evaluate_partition_task.submit(p, rules, as_of, at) for p in parts]
     return merge(rules, [f.result() for f in futures], as_of)
 
 
@@ -89,8 +93,9 @@ def evaluate_distributed(
     address: str | None = None,
     workers: int = 2,
     level: int = 2,
+    at: datetime | None = None,
 ) -> Evaluation:
-    """Return `evaluate_rules(rules, frames, as_of)`, computed per partition on a Dask cluster.
+    """Return `evaluate_rules(rules, frames, as_of, at=at)`, computed per partition on Dask.
 
     `address` is a running scheduler ("tcp://host:8786"); without it a LocalCluster of `workers`
     single-threaded processes is started for this run and closed after it. `level` 2 makes one
@@ -100,9 +105,9 @@ def evaluate_distributed(
     flow_ = evaluate_distributed_flow.with_options(task_runner=runner)
     # custom (pandas) kinds run here, after the cluster's part: their modules are in the user's
     # rules folder, which the workers cannot import (docs/rules.md)
-    result = flow_([r for r in rules if not is_custom(r)], InProcess(frames), as_of, level)
+    result = flow_([r for r in rules if not is_custom(r)], InProcess(frames), as_of, level, at)
     custom = [r for r in rules if is_custom(r)]
-    return _with(result, evaluate_rules(custom, frames, as_of)) if custom else result
+    return _with(result, evaluate_rules(custom, frames, as_of, at=at)) if custom else result
 
 
 def _with(result: Evaluation, more: Evaluation) -> Evaluation:

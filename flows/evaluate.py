@@ -6,7 +6,7 @@ to read the inputs and, at the end, to write the results in one transaction.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,12 +41,38 @@ def today() -> date:
     return FlowSettings().as_of or datetime.now(SHANGHAI).date()
 
 
+def evaluation_instant(
+    as_of: date | None = None, at: datetime | None = None
+) -> tuple[date, datetime | None]:
+    """Return the evaluation's date and instant (naive Asia/Shanghai wall time).
+
+    `at` gives both (an aware time is converted to Asia/Shanghai). Without it the date is
+    `as_of` (default `today()`) and the instant is now for today, None (the end of the day, as
+    the engine reads it) for any other date. The triggers never read the clock: this does.
+    """
+    if at is not None:
+        if at.tzinfo is not None:
+            at = at.astimezone(SHANGHAI).replace(tzinfo=None)
+        if as_of is not None and as_of != at.date():
+            raise ValueError(f"评估时刻 {at:%Y-%m-%d %H:%M} 不在评估日期 {as_of} 当天")
+        return at.date(), at
+    day = as_of or today()
+    now = datetime.now(SHANGHAI).replace(tzinfo=None)
+    return day, now if day == now.date() else None
+
+
+def end_of_day(day: date) -> datetime:
+    """Return the instant an evaluation of `day` without a time of day is at."""
+    return datetime.combine(day, time.max)
+
+
 @dataclass(frozen=True)
 class Summary:
     """What an evaluation found, for the terminal and the flow result."""
 
     evaluation_id: int
     as_of: date
+    at: datetime  # the instant the report rules were graded at (Asia/Shanghai)
     rules: int
     unhealthy: list[dict]
     counts: dict[str, dict[str, int]]
@@ -57,6 +83,7 @@ class Summary:
         return {
             "evaluation_id": self.evaluation_id,
             "as_of": self.as_of.isoformat(),
+            "at": self.at.isoformat(timespec="minutes"),
             "rules": self.rules,
             "unhealthy": self.unhealthy,
             "counts": self.counts,
@@ -66,17 +93,23 @@ class Summary:
 
 
 def run_evaluation(
-    db: Path, as_of: date, rules: list, cause: str = "manual", evaluate: Callable = evaluate_rules
+    db: Path,
+    as_of: date,
+    rules: list,
+    cause: str = "manual",
+    evaluate: Callable = evaluate_rules,
+    at: datetime | None = None,
 ) -> Summary:
-    """Evaluate every rule against the warehouse on `as_of` and store the results.
+    """Evaluate every rule against the warehouse on `as_of` (at the instant `at`) and store them.
 
-    `evaluate` is `evaluate_rules` (in this process) or `evaluate_distributed` with a cluster.
+    `evaluate` is `evaluate_rules` (in this process) or `evaluate_distributed` with a cluster;
+    it gets `at=` only when an instant is given (None: the end of the `as_of` day).
     """
     started = datetime.now(UTC)
     with connect(db) as con:
         apply_actions(con, db)  # acknowledgments queued while the warehouse was busy
         frames = query_trigger_inputs(con, as_of)
-        evaluation = evaluate(rules, frames, as_of)
+        evaluation = evaluate(rules, frames, as_of, **({"at": at} if at else {}))
         first_id = query_next_alert_id(con)
         step = transition(
             query_open_alerts(con),
@@ -118,6 +151,7 @@ def run_evaluation(
     return Summary(
         evaluation_id=evaluation_id,
         as_of=as_of,
+        at=at or end_of_day(as_of),
         rules=len(rules),
         unhealthy=[h for h in evaluation.health if not h["healthy"]],
         counts=counts,
@@ -137,18 +171,26 @@ def read_rules(rules_dir: str | None) -> list:
 
 
 @task(cache_policy=NONE)
-def evaluate_and_store(db: str, as_of: date, rules: list, cause: str) -> dict:
+def evaluate_and_store(
+    db: str, as_of: date, rules: list, cause: str, at: datetime | None = None
+) -> dict:
     """Evaluate the rules, apply alert transitions, store everything; return the summary."""
     address = FlowSettings().dask_address
     evaluate = partial(evaluate_distributed, address=address) if address else evaluate_rules
-    summary = run_evaluation(Path(db), as_of, rules, cause, evaluate)
+    summary = run_evaluation(Path(db), as_of, rules, cause, evaluate, at)
     for bad in summary.unhealthy:
         get_run_logger().warning("rule %s is unhealthy: %s", bad["rule_id"], bad["error"])
     return summary.to_dict()
 
 
 @flow(name="evaluate", flow_run_name="evaluate", validate_parameters=False)
-def evaluate_flow(db: str, as_of: date | None = None, cause: str = "manual") -> dict:
-    """Evaluate every rule on `as_of` (default: today) and record findings and alerts."""
+def evaluate_flow(
+    db: str, as_of: date | None = None, cause: str = "manual", at: datetime | None = None
+) -> dict:
+    """Evaluate every rule on `as_of` (default: today) at the instant `at`; record the results.
+
+    Without `at`: now for today, the end of the day for another date (`evaluation_instant`).
+    """
+    as_of, at = evaluation_instant(as_of, at)
     rules = read_rules(str(FlowSettings().rules_dir) if FlowSettings().rules_dir else None)
-    return evaluate_and_store(db, as_of or today(), rules, cause)
+    return evaluate_and_store(db, as_of, rules, cause, at)

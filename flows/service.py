@@ -65,7 +65,7 @@ def scheduled_inbox(db: str) -> list[dict]:
 
 @flow(name="scheduled-evaluation", **RETRIES, **HOOKS)
 def scheduled_evaluation(db: str) -> dict:
-    """Evaluate every rule on today's date (Asia/Shanghai) and update alerts."""
+    """Evaluate every rule now (Asia/Shanghai: today's date, this time of day); update alerts."""
     return evaluate_flow(db=db, cause="schedule")
 
 
@@ -84,6 +84,13 @@ def deployments(db: Path, settings: FlowSettings | None = None) -> list:
             parameters=params,
             concurrency_limit=1,
             schedules=[Cron(settings.evaluate_cron, timezone=TIMEZONE)],
+        ),
+        # the report rules grade the day's reports once their 17:00 deadline has passed
+        scheduled_evaluation.to_deployment(
+            "after-report-deadline",
+            parameters=params,
+            concurrency_limit=1,
+            schedules=[Cron(settings.report_cron, timezone=TIMEZONE)],
         ),
     ]
     items += _optional_deployments(db, settings)

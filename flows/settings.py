@@ -26,6 +26,14 @@ class FlowSettings(BaseSettings):
         "30 7 * * *",
         description="When `policy-monitor serve` evaluates every rule (cron, Asia/Shanghai).",
     )
+    report_cron: str = Field(
+        "5 17 * * *",
+        description=(
+            "When `policy-monitor serve` evaluates again just after the daily report deadline "
+            "(17:00), so a missing or late report is an alert the same evening (cron, "
+            "Asia/Shanghai)."
+        ),
+    )
     cpi_portal: bool = Field(
         False,
         description=(
@@ -48,6 +56,6 @@ class FlowSettings(BaseSettings):
         None,
         description=(
             "Evaluation date when `--as-of` is not given (default: today in Asia/Shanghai); "
-            "set it to replay a past year."
+            "set it to replay a past year (a past date is evaluated at the end of its day)."
         ),
     )

@@ -32,22 +32,45 @@ Region = Annotated[
 ]
 
 
+def _instant(text: str | None) -> datetime | None:
+    """Return the `--at` time (Asia/Shanghai wall time), or None; a bad one is a usage error."""
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise typer.BadParameter(f"--at expects 'YYYY-MM-DD HH:MM', got {text!r}") from exc
+    if len(text.strip()) <= 10:
+        raise typer.BadParameter(f"--at needs a time of day ('YYYY-MM-DD HH:MM'), got {text!r}")
+    return at
+
+
 def evaluate(
     ctx: typer.Context,
     as_of: Annotated[
         str | None, typer.Option(help="Evaluation date YYYY-MM-DD (default today)")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            help="Evaluate at this time of day, 'YYYY-MM-DD HH:MM' Asia/Shanghai (implies the "
+            "date; default: now for today, the end of the day for a past --as-of)"
+        ),
     ] = None,
     as_json: Json = False,
 ) -> None:
     """Evaluate every rule and update alerts; exit 1 if a rule is unhealthy, 2 if rules are invalid."""
     from policy_monitor.cli_common import parse_date, quiet_prefect
 
+    day, instant = parse_date(as_of, "--as-of"), _instant(at)
+    if day is not None and instant is not None and instant.date() != day:
+        raise typer.BadParameter(f"--at {at} is not on the --as-of day {as_of}")
     quiet_prefect()
     from flows.evaluate import evaluate_flow
     from triggers.rules import RuleError
 
     try:
-        summary = evaluate_flow(db=str(ctx.obj["db"]), as_of=parse_date(as_of, "--as-of"))
+        summary = evaluate_flow(db=str(ctx.obj["db"]), as_of=day, at=instant)
     except RuleError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -55,8 +78,8 @@ def evaluate(
         echo_json([summary])
     else:
         typer.echo(
-            f"评估日期 {summary['as_of']}：{summary['rules']} 条规则，告警变化 {summary['events']} 次，"
-            f"新升级 {summary['escalations']} 次"
+            f"评估日期 {summary['as_of']}（时点 {summary['at'][11:16]}）：{summary['rules']} 条规则，"
+            f"告警变化 {summary['events']} 次，新升级 {summary['escalations']} 次"
         )
         for name, counts in summary["counts"].items():
             text = "，".join(

@@ -81,7 +81,8 @@ def test_evaluate_prints_one_summary_consistent_with_the_lists(warehouse):
     assert len(printed) == 1
     summary = printed[0]
     assert summary["as_of"] == AS_OF and summary["evaluation_id"] == 1
-    assert summary["rules"] == 22 and summary["unhealthy"] == []  # 12 commitments (issue 11)
+    # 13 commitments (issue 11): 12 targets and limits, 克州's daily reports
+    assert summary["rules"] == 23 and summary["unhealthy"] == []
     warnings = json_of(db, "warnings")
     bonds = json_of(db, "bonds")
     subsidies = json_of(db, "subsidies")

@@ -1,7 +1,7 @@
 """The per-province evaluation on a Dask cluster gives the same findings as the local engine."""
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -68,6 +68,16 @@ rules:
     jurisdiction: "650000"
     effective: {from: 2021-01-01}
     warn_days_before: 120
+  - id: guangdong-weekly-reports
+    kind: report_due
+    title: 广东省各牵头单位每周五报送
+    source: 测试用
+    jurisdiction: "440000"
+    effective: {from: 2022-01}
+    lead_units: [省财政厅]
+    units: [省财政厅, 省发展改革委]
+    cadence: weekly
+    weekday: 5
 """
 RULES = parse_rule_texts(read_rule_texts(None) | {"extra.yaml": EXTRA_RULES})
 
@@ -138,6 +148,7 @@ def _frames(as_of: date, seed: int = 7) -> dict[str, pl.LazyFrame]:
             bonds += [_bond(rnd, as_of, code, name, p) for p in range(rnd.randint(2, 8))]
     rows = {"cpi": cpi, "beneficiaries": counts, "standards": standards}
     rows |= {"funds": funds, "bonds": bonds} | _ledgers(rnd, as_of, regions)
+    rows |= _reports(rnd, as_of)
     rows |= {n: [] for n in INPUTS if n not in rows}
     return {n: pl.LazyFrame(r, schema=INPUTS[n], orient="row") for n, r in rows.items()}
 
@@ -187,6 +198,34 @@ def _ledgers(rnd: random.Random, as_of: date, regions: list[dict]) -> dict[str, 
         "guarantees": fees,
         "procurement": buys,
     }
+
+
+def _reports(rnd: random.Random, as_of: date) -> dict[str, list[tuple]]:
+    """Return measures (克州, a county of it, 阿勒泰) and reports on time, late or missing."""
+    measures = [
+        ("653000", "克州", "1", "复工复市", ["自治州财政局", "自治州工信局"], [], "daily"),
+        ("653000", "克州", "2", "每周调度", ["自治州商务局"], [], "weekly"),
+        ("653001", "阿图什市", "1", "减免租金", ["阿图什市财政局"], [], "daily"),
+        ("654300", "阿勒泰地区", "1", "清欠", ["地区财政局"], [], "daily"),
+    ]
+    units = [
+        "自治州财政局",
+        "自治州工信局",
+        "阿图什市财政局",
+        "地区财政局",
+        "省财政厅",
+        "省发展改革委",
+    ]
+    reports = []
+    for n in range((as_of - date(2022, 8, 20)).days + 1):
+        day = date(2022, 8, 20) + timedelta(days=n)
+        for unit in units:
+            if rnd.random() < 0.15:
+                continue  # not reported
+            minutes = rnd.choice([-300, -1, 0, 1, 25, 60 * 16])
+            at = datetime.combine(day, time(17, 0)) + timedelta(minutes=minutes)
+            reports.append((unit, day, None, at, rnd.random() < 0.1))
+    return {"measures": [(*m, time(17, 0)) for m in measures], "daily_reports": reports}
 
 
 def _snapshot(rnd: random.Random, as_of: date) -> date:

@@ -60,7 +60,16 @@ def test_defaults_cover_the_seed_documents():
         "xinjiang_altay.yaml",
         "xinjiang_fukang.yaml",
         "xinjiang_kizilsu.yaml",
+        "xinjiang_kizilsu_reports.yaml",
     ]
+    kizilsu = rules["kizilsu-daily-reports"]
+    assert (kizilsu.jurisdiction, kizilsu.units_from, kizilsu.cadence) == (
+        "653000",
+        "measures",
+        "daily",
+    )
+    assert str(kizilsu.due_time) == "17:00:00" and kizilsu.working_days_only
+    assert "责任分解表" in kizilsu.source
 
 
 def test_a_lower_local_threshold_is_allowed():

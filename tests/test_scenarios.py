@@ -5,19 +5,22 @@ and what the findings and alerts must be when the warehouse is evaluated on give
 step loads its arrivals into a real warehouse (no Prefect) and, if it expects anything, runs the
 real evaluation on its date; alerts carry over from step to step as they do in service.
 
-Step keys: `day` (date), `arrive` (list of {file, published_on}), and `expect`. A step dated
+Step keys: `day` (date) or `at` ("YYYY-MM-DD HH:MM", Asia/Shanghai: the evaluation runs at that
+time of day, on its date), `arrive` (list of {file, published_on}), and `expect`. A step dated
 before an earlier one is a replay: the evaluation on that date uses only what was known then.
 `expect` holds:
 - `subsidies`: rows matched by (rule_id, period); every other key must equal the finding's value
   (`reasons_contain` is a substring of one reason);
 - `alerts`: matched by (rule_id, subject); keys status, level, `message_contains`;
 - `no_alert`: (rule_id, subject) pairs that must have no open alert;
+- `commitments`: rows of the last evaluation's commitment findings matched by (rule_id, item),
+  like `subsidies`; `no_commitment`: (rule_id, item) pairs it must not have;
 - `budgeted_once`: an index month in which no (region, group) count is budgeted by two rules;
 - `revisions`: exactly the rows of `policy-monitor revisions --json` (the listed keys of each).
 """
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -63,7 +66,39 @@ def _alerts(db: Path) -> dict[tuple[str, str], dict]:
         }
 
 
+def _commitments(db: Path) -> dict[tuple[str, str], dict]:
+    with connect(db, read_only=True) as con:
+        cur = con.execute(
+            "SELECT * FROM commitment_findings WHERE evaluation_id = "
+            "(SELECT max(evaluation_id) FROM evaluations)"
+        )
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    return {(r["rule_id"], r["item"]): r for r in rows}
+
+
+def _match(when, key, row: dict, want: dict, keys: tuple[str, ...]) -> None:
+    for field, value in want.items():
+        if field in keys:
+            continue
+        if field == "reasons_contain":
+            assert any(value in r for r in row["reasons"]), f"{when} {key}: {row['reasons']}"
+        else:
+            assert row[field] == value, f"{when} {key} {field}: {row[field]!r} ≠ {value!r}"
+
+
+def _check_commitments(db: Path, when, expect: dict) -> None:
+    found = _commitments(db)
+    for want in expect.get("commitments", []):
+        key = (want["rule_id"], want["item"])
+        assert key in found, f"{when}: no commitment finding {key}; have {sorted(found)}"
+        _match(when, key, found[key], want, ("rule_id", "item"))
+    for rule_id, item in expect.get("no_commitment", []):
+        assert (rule_id, item) not in found, f"{when}: graded {found[(rule_id, item)]}"
+
+
 def _check(db: Path, when: date, expect: dict) -> None:
+    _check_commitments(db, when, expect)
     found = _subsidies(db)
     for want in expect.get("subsidies", []):
         key = (want["rule_id"], want["period"])
@@ -120,5 +155,7 @@ def test_scenario(path: Path, tmp_path: Path, db: Path):
             )
             assert account.status == "loaded", f"{name}: {account.errors}"
         if "expect" in step:
-            run_evaluation(db, step["day"], RULES, cause="scenario")
-            _check(db, step["day"], step["expect"])
+            at = datetime.fromisoformat(step["at"]) if "at" in step else None
+            day = at.date() if at else step["day"]
+            run_evaluation(db, day, RULES, cause="scenario", at=at)
+            _check(db, at or day, step["expect"])

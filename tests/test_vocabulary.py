@@ -89,7 +89,12 @@ def test_every_rule_kind_and_finding_kind_has_a_label():
     carried = {k for k, e in engine.EVALUATORS.items() if not alerting.FINDING_KIND_OF[e.findings]}
     assert named | carried | {"system"} == set(FINDING_KINDS)
     assert set(partitions.REGIONAL_KINDS) == set(RULE_KINDS) - set(partitions.LOCAL_KINDS)
-    assert set(partitions.LOCAL_KINDS) == {"price_subsidy", "target_by_date", "limit_per_row"}
+    assert set(partitions.LOCAL_KINDS) == {
+        "price_subsidy",
+        "target_by_date",
+        "limit_per_row",
+        "report_due",
+    }
 
 
 def test_every_status_and_event_kind_of_the_state_machine_has_a_label():

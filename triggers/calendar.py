@@ -55,3 +55,13 @@ def pay_by(published_on: date, rule: str, working_days: int = 20) -> date:
     if rule == "working_days_after_publication":
         return add_working_days(published_on, working_days)
     raise ValueError(f"unknown pay-by rule {rule!r}")
+
+
+def working_days(first: date, last: date) -> list[date]:
+    """Return the Chinese working days from `first` to `last` inclusive (调休 Saturdays included)."""
+    try:
+        return chinese_calendar.get_workdays(first, last)
+    except NotImplementedError as exc:
+        raise CalendarUnavailable(
+            f"节假日日历没有 {first.year}–{last.year} 年的数据：请升级 chinese-calendar 包后再计算"
+        ) from exc

@@ -1,12 +1,14 @@
 """The trigger engine: one evaluator per rule kind, each rule run in isolation.
 
-`evaluate_rules(rules, frames, as_of)` is pure: frames in, findings out. A rule that raises is
-reported as unhealthy with its error, and the other rules still run.
+`evaluate_rules(rules, frames, as_of, at=None)` is pure: frames in, findings out. A rule that raises
+is reported as unhealthy with its error, and the other rules still run. `at` is the instant of the
+evaluation (Asia/Shanghai wall time, naive) for the kinds that grade a time of day (`needs_at`:
+report_due); None is the end of the `as_of` day. The others see only the date.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 import polars as pl
 
@@ -17,6 +19,7 @@ from triggers.direct_fund import evaluate_direct_fund
 from triggers.frames import check_frames
 from triggers.limit_per_row import evaluate_limit_per_row
 from triggers.price_subsidy import evaluate_price_subsidy
+from triggers.report_due import evaluate_report_due
 from triggers.target_by_date import evaluate_target_by_date
 
 
@@ -28,6 +31,7 @@ class Evaluator:
     inputs: tuple[str, ...]
     findings: str
     date_column: str  # the date that decides which of two overlapping rules is in force
+    needs_at: bool = False  # called with at= the evaluation's instant (a time of day)
 
 
 EVALUATORS: dict[str, Evaluator] = {
@@ -42,6 +46,9 @@ EVALUATORS: dict[str, Evaluator] = {
     "carryover_recall": Evaluator(evaluate_carryover, ("funds",), "carryover", "as_of"),
     "target_by_date": Evaluator(evaluate_target_by_date, (), "commitments", "as_of"),
     "limit_per_row": Evaluator(evaluate_limit_per_row, (), "commitments", "as_of"),
+    "report_due": Evaluator(
+        evaluate_report_due, ("measures", "daily_reports"), "commitments", "deadline", True
+    ),
 }
 
 
@@ -76,13 +83,20 @@ def _in_force(frame: pl.DataFrame, rule, rules: list, column: str) -> pl.DataFra
 
 
 def evaluate_rules(
-    rules: list, frames: dict[str, pl.LazyFrame], as_of: date, only: set[str] | None = None
+    rules: list,
+    frames: dict[str, pl.LazyFrame],
+    as_of: date,
+    only: set[str] | None = None,
+    at: datetime | None = None,
 ) -> Evaluation:
-    """Return every rule's findings on `as_of`, and which rules ran healthily.
+    """Return every rule's findings on `as_of` (at the instant `at`), and which rules ran healthily.
 
     With `only`, just those rules are evaluated; the others are context (which rule overrides
     or takes precedence over which).
     """
+    if at is not None and (at.tzinfo is not None or at.date() != as_of):
+        raise ValueError(f"at {at} must be a naive Asia/Shanghai time on the as_of day {as_of}")
+    instant = {"at": at or datetime.combine(as_of, time.max)}
     result = Evaluation(as_of=as_of)
     parts_of: dict[str, list[pl.DataFrame]] = {}
     for kind, evaluator in EVALUATORS.items():
@@ -91,7 +105,8 @@ def evaluate_rules(
         for rule in (r for r in of_kind if only is None or r.id in only):
             try:
                 check_frames(frames, inputs_of(evaluator, rule))
-                found = evaluator.evaluate(rule, of_kind, frames, as_of)
+                extra = instant if evaluator.needs_at else {}
+                found = evaluator.evaluate(rule, of_kind, frames, as_of, **extra)
                 found = _in_force(found, rule, of_kind, evaluator.date_column)
             except Exception as exc:
                 result.health.append(_health(rule, False, f"{type(exc).__name__}: {exc}", 0))

@@ -27,13 +27,16 @@ How the work is split, and why the merged findings equal the local ones:
 - A commitment (`target_by_date`, `limit_per_row`) runs, like a price rule, only in the
   partition of its jurisdiction (or "whole" when wider): that partition holds all of its ledger
   rows, so a jurisdiction without rows gives its one "nothing reached" item exactly once.
+- A report_due rule runs, like a price rule, only in the partition of its jurisdiction (or
+  "whole"): its units come from the measures under it (or from the rule itself), and the daily
+  reports, which carry no region, go whole to every partition.
 - A rule that fails in any partition is unhealthy with that partition's error and no findings,
   as it would be on the whole frames.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 
@@ -44,7 +47,7 @@ from triggers.vocabulary import RULE_KINDS
 
 WHOLE = "whole"  # the partition of price rules spanning partitions: the whole frames
 # run once, where their jurisdiction is
-LOCAL_KINDS = ("price_subsidy", "target_by_date", "limit_per_row")
+LOCAL_KINDS = ("price_subsidy", "target_by_date", "limit_per_row", "report_due")
 REGIONAL_KINDS = tuple(k for k in RULE_KINDS if k not in LOCAL_KINDS)
 KEY_COLUMNS = {"funds": "parent_code"}  # a frame's rows go by this column (else region_code)
 SHARED = ("cpi",)  # frames not split by region: each partition gets the rows its rules read
@@ -127,12 +130,14 @@ def _cpi_for(whole: dict[str, pl.DataFrame], rules: list) -> dict[str, pl.DataFr
     return {"cpi": cpi.filter(pl.col("region_code").is_in(regions))}
 
 
-def evaluate_partition(part: Partition, rules: list, as_of: date) -> Evaluation:
+def evaluate_partition(
+    part: Partition, rules: list, as_of: date, at: datetime | None = None
+) -> Evaluation:
     """Return the findings and health of the partition's own rules on its frames."""
     wanted = set(part.rule_ids) | set(part.context)
     frames = {name: frame.lazy() for name, frame in part.frames.items()}
     # every rule is context: a local price rule takes its people from a wider one
-    result = evaluate_rules(rules, frames, as_of, only=wanted)
+    result = evaluate_rules(rules, frames, as_of, only=wanted, at=at)
     if part.context:
         own = list(part.rule_ids)
         result.health = [h for h in result.health if h["rule_id"] in own]
@@ -187,7 +192,9 @@ def merge(rules: list, parts: list[Evaluation], as_of: date) -> Evaluation:
     return result
 
 
-def evaluate_partitioned(rules: list, frames: dict, as_of: date, level: int = 2) -> Evaluation:
+def evaluate_partitioned(
+    rules: list, frames: dict, as_of: date, level: int = 2, at: datetime | None = None
+) -> Evaluation:
     """Return `evaluate_distributed`'s result computed in this process, partition by partition."""
     parts = partition(rules, frames, level)
-    return merge(rules, [evaluate_partition(p, rules, as_of) for p in parts], as_of)
+    return merge(rules, [evaluate_partition(p, rules, as_of, at) for p in parts], as_of)

@@ -21,6 +21,7 @@ from pydantic import (
 
 from triggers.amounts import Amount
 from triggers.commitment_rules import LimitPerRowRule, TargetByDateRule
+from triggers.report_rules import ReportDueRule
 from triggers.rule_base import EscalationStep, Month, RegionCode, RuleBase
 from triggers.vocabulary import GROUPS
 
@@ -166,7 +167,8 @@ Rule = Annotated[
     | BondDeadlineRule
     | CarryoverRecallRule
     | TargetByDateRule
-    | LimitPerRowRule,
+    | LimitPerRowRule
+    | ReportDueRule,
     Field(discriminator="kind"),
 ]
 

@@ -28,6 +28,7 @@ RULE_KINDS = {
     "carryover_recall": "结转结余",
     "target_by_date": "限期目标",
     "limit_per_row": "逐项限额",
+    "report_due": "按时报送",
 }
 COMMITMENT_UNITS = {"yuan": "元", "percent": "%", "count": "件", "time": "时间"}
 FINDING_KINDS = RULE_KINDS | {"system": "系统运行"}
