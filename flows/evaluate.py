@@ -141,6 +141,7 @@ def run_evaluation(
             alerts=step.alerts,
             events=step.events,
             escalations=documents,
+            evaluated_at=at or end_of_day(as_of),
         )
         evaluation_id = store_evaluation(con, record)
         publish(con, db)

@@ -355,7 +355,7 @@ def test_a_resent_measures_table_and_daily_report_supersede_their_earlier_rows(
     load_file(db, "measures", fixture_path("measures_653000_2022.xlsx"))
     load_file(db, "daily_reports", fixture_path("daily_reports_653000_2022-08-26.xlsx"))
     measures = write_csv(
-        tmp_path / "责任分解_修订.csv",
+        tmp_path / "责任分解_653000_修订.csv",  # the same region as the first table
         ["序号,措施,牵头单位,报送要求", "1,促进市场主体复工复市,自治州工信局,每周一10:00前报送"],
     )
     report = write_csv(

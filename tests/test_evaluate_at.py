@@ -111,3 +111,30 @@ def test_a_bad_at_is_a_usage_error(db, args, message):
     result = CliRunner().invoke(app, ["--db", str(db), "evaluate", *args])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_the_real_measures_table_takes_its_region_from_the_file_name(db, prefect_harness):
+    """克州's table names no 地区 in its rows: the code in its file name places its measures, so
+    `units_from: measures` finds their lead units (and the account says where the region came
+    from)."""
+    account = load_file(db, "measures", FIXTURES / "measures_653000_2022.xlsx")
+    assert "表中无「地区」列：地区取自文件名中的代码 653000" in account.warnings
+    assert rows(db, "SELECT DISTINCT region_code FROM measures") == [("653000",)]
+    load_file(db, "daily_reports", FIXTURES / "daily_reports_653000_2022-08-26.xlsx")
+
+    _evaluate(db, "--at", "2022-08-26 17:01")
+    graded = rows(
+        db,
+        "SELECT item, level FROM commitment_findings WHERE rule_id = 'kizilsu-daily-reports'"
+        " ORDER BY item",
+    )
+    assert graded == [("市场监督管理局", "red"), ("自治州工信局", "red"), ("自治州财政局", "green")]
+
+
+def test_the_instant_is_stored_with_the_evaluation(db, prefect_harness):
+    _evaluate(db, "--at", "2022-08-26 17:01")
+    _evaluate(db, "--as-of", "2022-08-25")
+    assert rows(db, "SELECT as_of, evaluated_at FROM evaluations ORDER BY evaluation_id") == [
+        (date(2022, 8, 26), datetime(2022, 8, 26, 17, 1)),
+        (date(2022, 8, 25), datetime(2022, 8, 25, 23, 59, 59, 999999)),  # its end
+    ]

@@ -57,6 +57,7 @@ class EvaluationRecord:
     alerts: pl.DataFrame
     events: pl.DataFrame
     escalations: pl.DataFrame = field(default_factory=pl.DataFrame)
+    evaluated_at: datetime | None = None  # the instant graded at (Asia/Shanghai wall time)
 
 
 def query_open_alerts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -85,7 +86,8 @@ def store_evaluation(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -
     try:
         evaluation_id = next_id(con, "evaluation_id_seq")
         con.execute(
-            "INSERT INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO evaluations (evaluation_id, as_of, started_at, finished_at, rules,"
+            " unhealthy, cause, evaluated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 evaluation_id,
                 record.as_of,
@@ -94,6 +96,7 @@ def store_evaluation(con: duckdb.DuckDBPyConnection, record: EvaluationRecord) -
                 len(record.health),
                 len(unhealthy),
                 record.cause,
+                record.evaluated_at,
             ],
         )
         if record.health:

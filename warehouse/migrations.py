@@ -228,6 +228,12 @@ def _caps_and_tender_notice(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ddl_commitments.CAPS_AND_TENDER_NOTICE)
 
 
+@migration(11, "the instant an evaluation graded at")
+def _evaluated_at(con: duckdb.DuckDBPyConnection) -> None:
+    # Asia/Shanghai wall time the report rules were graded at (the end of the day for a date)
+    con.execute("ALTER TABLE evaluations ADD COLUMN evaluated_at TIMESTAMP")
+
+
 def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[int, str, Migration]]:
     """Return the registered migrations not yet recorded in this warehouse."""
     con.execute("""

@@ -128,8 +128,20 @@ def _warnings(layout: Layout, header: list[Cell], found: dict[str, int]) -> list
     ]
 
 
-def _constants(layout, header, found, above, overrides) -> dict:
-    constants = _multipliers(layout, header, found, above)
+# A region code in the file name (measures_653000_2022.xlsx): six digits not part of a longer number.
+_CODE_IN_NAME = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+def _file_region(layout: Layout, found: dict[str, int], stem: str) -> dict:
+    """Return {'region': code} for a ledger whose optional region column is absent, when the file
+    name carries a six-digit region code (the 克州 measures table names no 地区 in its rows)."""
+    optional = any(f.name == "region" and not f.required for f in layout.dataset.fields)
+    match = _CODE_IN_NAME.search(stem) if optional and "region" not in found else None
+    return {"region": match.group(1)} if match else {}
+
+
+def _constants(layout, header, found, above, overrides, stem: str = "") -> dict:
+    constants = _multipliers(layout, header, found, above) | _file_region(layout, found, stem)
     if "as_of" in {f.name for f in layout.dataset.fields} and "as_of" not in found:
         as_of = overrides.get("as_of") or cells.find_as_of(above)
         if as_of is None:
@@ -152,7 +164,7 @@ def plan_tabular(path: Path, layout: Layout, overrides: dict[str, date]) -> Plan
             raise SourceRejected(_no_header_message(layout))
         index, found = located
         header = head[index]
-        constants = _constants(layout, header, found, head[:index], overrides)
+        constants = _constants(layout, header, found, head[:index], overrides, path.stem)
         part = Part(
             dataset=layout.kind,
             source=CsvSource(str(utf8_copy(path, encoding)), header_line=index + 1),
@@ -171,7 +183,7 @@ def plan_tabular(path: Path, layout: Layout, overrides: dict[str, date]) -> Plan
             continue
         index, found = located
         header = head[index]
-        constants = _constants(layout, header, found, head[:index], overrides)
+        constants = _constants(layout, header, found, head[:index], overrides, path.stem)
         part = _arrow_part(layout, sheet, index, found, constants)
         return _plan(layout, "xlsx", part, _warnings(layout, header, found))
     raise SourceRejected(_no_header_message(layout))
@@ -183,6 +195,9 @@ def ledger_planner(layout: Layout):
 
 
 def _plan(layout: Layout, layout_name: str, part: Part, warnings: list[str]) -> Plan:
+    if "region" in part.constants:
+        code = part.constants["region"]
+        warnings = [*warnings, f"表中无「地区」列：地区取自文件名中的代码 {code}"]
     return Plan(
         kind=layout.kind,
         layout=f"{layout.kind}_{layout_name}",
