@@ -25,7 +25,7 @@ from warehouse.errors import WarehouseError
 from warehouse.settings import WarehouseSettings
 
 app = typer.Typer(
-    help="政策触发监测 policy-monitor：物价联动、直达资金、专项债券。",
+    help="政策触发监测 policy-monitor：物价联动、直达资金、专项债券、承诺事项。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
