@@ -326,6 +326,15 @@ def test_the_alerts_grid_labels_every_finding_kind_level_and_status(signed_in):
         },
     )
     table = alerts.alert_table(frame)
-    assert table["kind"].to_list() == ["物价联动", "直达资金", "专项债券", "结转结余", "系统运行"]
+    assert table["kind"].to_list() == [
+        "物价联动",
+        "直达资金",
+        "专项债券",
+        "结转结余",
+        "限期目标",
+        "逐项限额",
+        "按时报送",
+        "系统运行",
+    ]
     assert table["level"].to_list()[:2] == ["红灯", "黄灯"]
     assert table["status"].to_list()[:3] == ["告警中", "已确认", "已恢复"]
