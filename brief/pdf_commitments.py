@@ -3,36 +3,14 @@ few, then "及其他 N 项"). Ledger text is escaped: a name never becomes repor
 
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.platypus import Paragraph, Table, TableStyle
+from reportlab.platypus import Paragraph, Table
 
 from brief.commitments import Commitments
-from brief.pdf_style import GRID, NAVY, level_cell
+from brief.pdf_style import level_cell
+from brief.pdf_tables import grid_table
 from triggers.wording import day, exact_money
 
 HEAD = "五、承诺事项（红灯优先）"
-
-
-def _table(rows: list[list], widths: list[float], font: str, extra: list) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), font, 8),
-                ("LEADING", (0, 0), (-1, -1), 10),
-                ("BACKGROUND", (0, 0), (-1, 0), NAVY),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-                *extra,
-            ]
-        )
-    )
-    return table
 
 
 def _p(text: str | None, style) -> Paragraph:
@@ -61,7 +39,7 @@ def commitment_table(part: Commitments, font: str, s: dict, width: float) -> Tab
             ]
         )
     fractions = (0.40, 0.07, 0.07, 0.07, 0.15, 0.14, 0.10)
-    return _table(rows, [width * f for f in fractions], font, style)
+    return grid_table(rows, [width * f for f in fractions], font, style, centre=False)
 
 
 def red_item_table(part: Commitments, font: str, s: dict, width: float) -> list:
@@ -81,7 +59,7 @@ def red_item_table(part: Commitments, font: str, s: dict, width: float) -> list:
             ]
         )
     fractions = (0.11, 0.20, 0.20, 0.12, 0.12, 0.25)
-    table = _table(rows, [width * f for f in fractions], font, [])
+    table = grid_table(rows, [width * f for f in fractions], font, [], centre=False)
     more = part.more_text()
     return (
         [table, Paragraph(f"红灯事项{more}，完整名单见「承诺事项」页面。", s["small"])]

@@ -9,7 +9,10 @@ from triggers.vocabulary import FUND_LEVELS, LEVELS, SUBSIDY
 from triggers.wording import day, money, pct
 
 
-def _table(rows: list[list], widths: list[float], font: str, extra: list | None = None) -> Table:
+def grid_table(
+    rows: list[list], widths: list[float], font: str, extra: list | None = None, centre: bool = True
+) -> Table:
+    """Return the brief's grid: navy header, 8-point text, cells after the first centred."""
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -20,7 +23,7 @@ def _table(rows: list[list], widths: list[float], font: str, extra: list | None 
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                 ("GRID", (0, 0), (-1, -1), 0.4, GRID),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (1, 0), (-1, -1), "CENTER"),
+                *([("ALIGN", (1, 0), (-1, -1), "CENTER")] if centre else []),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
@@ -57,7 +60,7 @@ def subsidy_table(brief: Brief, font: str, s: dict, width: float) -> Table | Par
                 ("TEXTCOLOR", (1, i), (1, i), colors.white),
             ]
     fractions = (0.11, 0.08, 0.12, 0.35, 0.08, 0.11, 0.15)
-    return _table(rows, [width * f for f in fractions], font, style)
+    return grid_table(rows, [width * f for f in fractions], font, style)
 
 
 def _num(value) -> str:
@@ -84,7 +87,7 @@ def fund_table(brief: Brief, font: str, width: float) -> Table:
             if lv == "red" and rows[r][col]
         ]
     fractions = (0.22, 0.11, 0.11, 0.15, 0.11, 0.11, 0.19)
-    return _table(rows, [width * f for f in fractions], font, style)
+    return grid_table(rows, [width * f for f in fractions], font, style)
 
 
 def bond_table(brief: Brief, font: str, width: float) -> Table:
@@ -126,7 +129,7 @@ def bond_table(brief: Brief, font: str, width: float) -> Table:
     )
     style.append(("BACKGROUND", (0, len(rows) - 1), (-1, -1), colors.HexColor("#eef1f5")))
     fractions = (0.12, 0.07, 0.12, 0.12, 0.09, 0.07, 0.14, 0.17, 0.10)
-    return _table(rows, [width * f for f in fractions], font, style)
+    return grid_table(rows, [width * f for f in fractions], font, style)
 
 
 def escalation_table(brief: Brief, font: str, s: dict, width: float) -> Table | Paragraph:
@@ -147,4 +150,4 @@ def escalation_table(brief: Brief, font: str, s: dict, width: float) -> Table | 
     more = len(brief.escalations) - MAX_ESCALATIONS
     if more > 0:
         rows.append(["", f"另有 {more} 项，见 Excel 简报", "", ""])
-    return _table(rows, [width * f for f in (0.15, 0.50, 0.14, 0.21)], font)
+    return grid_table(rows, [width * f for f in (0.15, 0.50, 0.14, 0.21)], font)

@@ -4,10 +4,8 @@ import email
 import json
 import shutil
 import socket
-import threading
 from datetime import UTC, date, datetime, timedelta
 from email import policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -84,28 +82,6 @@ def smtp():
     controller.start()
     yield controller.port, mailbox.messages
     controller.stop()
-
-
-@pytest.fixture
-def webhook():
-    """Return (port, received JSON posts) of a local webhook receiver."""
-    posts = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            posts.append({"path": self.path, **json.loads(body)})
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1], posts
-    server.shutdown()
-    server.server_close()
 
 
 def _write(path: Path, text: str) -> Path:

@@ -1,10 +1,7 @@
 """Notifications routed by lead unit (牵头单位) as well as by region: a real notify run on commitment
 alerts stored by a real evaluation (tests/commitment_items.py), to a local webhook."""
 
-import json
-import threading
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import polars as pl
@@ -21,28 +18,6 @@ from warehouse.connection import connect
 from warehouse.notifications import query_digest, query_pending
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
-
-
-@pytest.fixture
-def webhook():
-    """Return (port, received JSON posts) of a local webhook receiver."""
-    posts = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            posts.append({"path": self.path, **json.loads(body)})
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1], posts
-    server.shutdown()
-    server.server_close()
 
 
 def _config(tmp_path: Path, port: int) -> Path:

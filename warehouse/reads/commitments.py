@@ -15,6 +15,12 @@ from warehouse.scope import under
 _OUTSTANDING = "CASE WHEN unit = 'yuan' THEN amount_fen - coalesce(done_fen, 0) END"
 
 
+# the filters both reads take (None: any)
+_FILTERS = """($kind IS NULL OR kind = $kind)
+          AND ($rule_id IS NULL OR rule_id = $rule_id)
+          AND ($lead_unit IS NULL OR lead_unit = $lead_unit)"""
+
+
 def query_commitments(
     con: duckdb.DuckDBPyConnection,
     scope: str | None,
@@ -37,9 +43,7 @@ def query_commitments(
                {yuan("done_fen")} AS done_yuan, {yuan(_OUTSTANDING)} AS outstanding_yuan, overdue, disputed, level, reasons
         FROM commitment_findings
         WHERE {under("region_code", "scope")} AND {under("region_code", "region")}
-          AND ($kind IS NULL OR kind = $kind)
-          AND ($rule_id IS NULL OR rule_id = $rule_id)
-          AND ($lead_unit IS NULL OR lead_unit = $lead_unit)
+          AND {_FILTERS}
           AND ($level IS NULL OR level = $level)
           AND ($disputed IS NULL OR disputed = $disputed)
         ORDER BY {level_rank("level")}, rule_id, region_code, item
@@ -103,9 +107,7 @@ def query_commitment_summary(
                {yuan("sum(amount_fen) FILTER (disputed)")} AS disputed_yuan
         FROM commitment_findings
         WHERE {under("region_code", "scope")} AND {under("region_code", "region")}
-          AND ($kind IS NULL OR kind = $kind)
-          AND ($rule_id IS NULL OR rule_id = $rule_id)
-          AND ($lead_unit IS NULL OR lead_unit = $lead_unit)
+          AND {_FILTERS}
         GROUP BY {keys}
         ORDER BY red DESC, yellow DESC, {keys}
     """
