@@ -1,7 +1,7 @@
 """The per-province evaluation on a Dask cluster gives the same findings as the local engine."""
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -395,18 +395,19 @@ def test_a_dask_cluster_through_prefect_gives_the_local_findings(prefect_harness
     as_of = date(2022, 10, 31)
     frames = _frames(as_of)
     local = evaluate_rules(RULES, frames, as_of)
+    since = datetime.now(UTC)  # other tests of the session run distributed evaluations too
     with Client(cluster, set_as_default=False) as client, get_task_stream(client) as stream:
         distributed = evaluate_distributed(RULES, frames, as_of, address=cluster.scheduler_address)
     _assert_same(local, distributed)
     assert len(stream.data) == len(partition(RULES, frames))  # one Dask task per partition
     assert len({t["worker"] for t in stream.data}) == 2  # spread over both worker processes
-    assert sorted(_prefect_task_runs("evaluate-")) == sorted(
+    assert sorted(_prefect_task_runs("evaluate-", since)) == sorted(
         f"evaluate-{p.key}" for p in partition(RULES, frames)
     )
 
 
-def _prefect_task_runs(prefix: str) -> list[str]:
-    """Return the names of the completed task runs the Prefect API holds that start with prefix."""
+def _prefect_task_runs(prefix: str, since: datetime) -> list[str]:
+    """Return the names of the completed task runs started since `since` that start with prefix."""
     from prefect import get_client
     from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
     from prefect.client.schemas.sorting import TaskRunSort
@@ -414,4 +415,8 @@ def _prefect_task_runs(prefix: str) -> list[str]:
     named = TaskRunFilter(name=TaskRunFilterName(like_=prefix))
     with get_client(sync_client=True) as client:
         runs = client.read_task_runs(task_run_filter=named, sort=TaskRunSort.NAME_ASC, limit=200)
-    return [r.name for r in runs if r.name.startswith(prefix) and r.state.is_completed()]
+    return [
+        r.name
+        for r in runs
+        if r.name.startswith(prefix) and r.state.is_completed() and r.start_time >= since
+    ]

@@ -20,7 +20,7 @@ def test_an_upgraded_warehouse_continues_its_ids(tmp_path):
     con.execute(
         "INSERT INTO evaluations VALUES (41, DATE '2022-09-30', ?, ?, 1, 0, 'x')", [now, now]
     )
-    assert migrations.migrate(con) == [8]
+    assert migrations.migrate(con) == [v for v, _, _ in migrations.MIGRATIONS[7:]]  # 8 …
     assert next_id(con, "evaluation_id_seq") == 42
     assert next_id(con, "alert_id_seq") == 1
 
