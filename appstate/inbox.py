@@ -9,14 +9,18 @@ Layout (`inbox` setting, default `inbox/` beside the warehouse):
     <inbox>/.watcher                    heartbeat of the running watcher (JSON)
 
 Every file is written as a dot-file and renamed into place, so the watcher, which skips dot-files,
-never reads half an upload. Files put in by hand should be moved in (`mv`), not copied.
+never reads half an upload. A file copied in by hand is taken only once its size and mtime stay
+unchanged for a settle time (`pending_files`), and temporary names (`.part`, `.tmp`, `~$…`) never.
 """
 
+import contextlib
+import fcntl
 import json
 import os
 import re
 import secrets
 import socket
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -37,7 +41,10 @@ KINDS = (
     "guarantees",
     "procurement",
 )
-DONE, FAILED, HEARTBEAT = "processed", "rejected", ".watcher"
+DONE, FAILED, HEARTBEAT, LOCK = "processed", "rejected", ".watcher", ".lock"
+SETTLE_SECONDS = 0.5  # a file is taken once unchanged for this long
+# names of files still being written: browsers' and editors' temporary files, our own dot-files
+_TEMP_SUFFIXES = (".part", ".partial", ".tmp", ".temp", ".crdownload", ".download", ".swp", "~")
 MAX_NAME_BYTES = 150  # file systems allow 255; the prefix and ".json" need room
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]")
 
@@ -88,8 +95,26 @@ def save_upload(inbox: Path, kind: str, filename: str, content: bytes) -> str:
     return stored
 
 
-def pending_files(inbox: Path) -> list[tuple[str, Path]]:
-    """Return the files waiting in the inbox as (kind, path), oldest name first per kind."""
+def temporary_name(name: str) -> bool:
+    """Return whether `name` is a file still being written (dot-file, `~$…`, `.part`, `.tmp`, …)."""
+    return name.startswith((".", "~$")) or name.lower().endswith(_TEMP_SUFFIXES)
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:  # taken or renamed meanwhile
+        return None
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def pending_files(inbox: Path, settle: float = SETTLE_SECONDS) -> list[tuple[str, Path]]:
+    """Return the files waiting in the inbox as (kind, path), oldest name first per kind.
+
+    Temporary names are never returned, and a file only once its size and mtime have stayed
+    unchanged for `settle` seconds: if one changed less than that ago, this waits (at most
+    `settle`) and leaves out what changed meanwhile.
+    """
     pending = []
     for kind in KINDS:
         folder = Path(inbox) / kind
@@ -97,9 +122,34 @@ def pending_files(inbox: Path) -> list[tuple[str, Path]]:
             pending += [
                 (kind, path)
                 for path in sorted(folder.iterdir())
-                if path.is_file() and not path.name.startswith(".")
+                if path.is_file() and not temporary_name(path.name)
             ]
-    return pending
+    if settle <= 0 or not pending:
+        return pending
+    stamps = {path: _stamp(path) for _kind, path in pending}
+    now = time.time_ns()
+    ages = {p: max(0.0, (now - s[1]) / 1e9) if s else 0.0 for p, s in stamps.items()}
+    slept = max(0.0, settle - min(ages.values()))
+    time.sleep(slept)
+    return [
+        (kind, path)
+        for kind, path in pending
+        if stamps[path] is not None
+        and _stamp(path) == stamps[path]
+        and ages[path] + slept >= settle
+    ]
+
+
+@contextlib.contextmanager
+def taking(inbox: Path):
+    """Hold the inbox's lock (`<inbox>/.lock`, across processes): one run takes files at a time."""
+    Path(inbox).mkdir(parents=True, exist_ok=True)
+    with open(Path(inbox) / LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _plain_name(name: str | None) -> bool:

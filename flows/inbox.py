@@ -16,6 +16,7 @@ from prefect.cache_policies import NONE
 
 from appstate import inbox
 from flows.ingest import INGEST_FLOWS, evaluate_after_ingest
+from flows.settings import FlowSettings
 from warehouse.errors import WarehouseBusy
 from warehouse.loads import Account
 
@@ -54,22 +55,27 @@ def file_away(inbox_dir: str, path: str, account: dict) -> str:
 
 @flow(name="watch-inbox", flow_run_name="watch-inbox", validate_parameters=False)
 def watch_inbox(db: str, inbox_dir: str) -> list[dict]:
-    """Ingest every waiting file, file it away with its account, re-evaluate; return the accounts."""
-    by_kind: dict[str, list[Path]] = {}
-    for kind, path in inbox.pending_files(Path(inbox_dir)):
-        by_kind.setdefault(kind, []).append(path)
-    accounts = []
-    for kind, paths in by_kind.items():
-        batch = []
-        for path in paths:
-            if not path.exists():  # taken by another watcher run meanwhile
-                continue
-            if (account := ingest_waiting(path, kind, db)) is not None:
-                file_away(inbox_dir, str(path), account)
-                batch.append(account)
-        evaluate_after_ingest(batch, db, kind)
-        accounts += batch
-    return accounts
+    """Ingest every waiting file, file it away with its account, re-evaluate; return the accounts.
+
+    One run at a time takes files (the inbox's lock: the file watch, the minute schedule and
+    `policy-monitor watch` wait for each other); only files settled for `inbox_settle` seconds.
+    """
+    with inbox.taking(Path(inbox_dir)):
+        by_kind: dict[str, list[Path]] = {}
+        for kind, path in inbox.pending_files(Path(inbox_dir), FlowSettings().inbox_settle):
+            by_kind.setdefault(kind, []).append(path)
+        accounts = []
+        for kind, paths in by_kind.items():
+            batch = []
+            for path in paths:
+                if not path.exists():  # taken by another watcher run meanwhile
+                    continue
+                if (account := ingest_waiting(path, kind, db)) is not None:
+                    file_away(inbox_dir, str(path), account)
+                    batch.append(account)
+            evaluate_after_ingest(batch, db, kind)
+            accounts += batch
+        return accounts
 
 
 def _beat_until(folder: Path, interval: float, stop: threading.Event) -> None:

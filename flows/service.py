@@ -23,6 +23,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from appstate import inbox
 from flows.evaluate import evaluate_flow
 from flows.inbox import watch_inbox
+from flows.inbox_watch import watching
 from flows.settings import FlowSettings
 from warehouse.alerts import clear_system_alert, raise_system_alert
 from warehouse.connection import connect
@@ -161,7 +162,7 @@ def run_service(db: Path, prefect_port: int = 4200, on_ready=None) -> None:
     try:
         if on_ready is not None:
             on_ready(url)
-        with temporary_settings(updates={PREFECT_API_URL: url}):
+        with temporary_settings(updates={PREFECT_API_URL: url}), watching(db):
             serve(*deployments(db), print_starting_message=True)
     finally:
         if server is not None:

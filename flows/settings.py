@@ -22,6 +22,21 @@ class FlowSettings(BaseSettings):
     inbox_every: int = Field(
         60, ge=1, description="Seconds between two looks at the inbox by `policy-monitor serve`."
     )
+    inbox_watch: bool = Field(
+        True,
+        description=(
+            "`policy-monitor serve` watches the inbox folder and ingests a file within a second "
+            "or two of it landing (the `inbox_every` schedule stays as the safety net)."
+        ),
+    )
+    inbox_settle: float = Field(
+        0.5,
+        ge=0,
+        description=(
+            "Seconds a file in the inbox must keep its size and modification time before it is "
+            "taken (a file still being copied in is left for later)."
+        ),
+    )
     evaluate_cron: str = Field(
         "30 7 * * *",
         description="When `policy-monitor serve` evaluates every rule (cron, Asia/Shanghai).",
