@@ -1,23 +1,28 @@
 """Service timings from a clean checkout: install, demo to dashboard, inbox file to visible alert.
 
-    python3 -m uv run python -m bench.service_bench [--keep]
+    python3 -m uv run python -m bench.service_bench [--keep] [--drops 3]
 
 Clones the repository's HEAD into bench/out/service-<time>/, times `make setup` there (uv's
 package cache is whatever this machine has: say so when you report), then times
-`policy-monitor demo` until its dashboard answers, and `policy-monitor serve` (default one-minute
-inbox schedule) from a file landing in the inbox until its alert is in the published replica.
+`policy-monitor demo` until its dashboard answers; with `policy-monitor serve` running (file
+watch on, default one-minute schedule behind it): a bond ledger and `--drops` 10-row direct-fund
+ledgers (one red fund each) from landing in the inbox to their alert in the published replica;
+the same ingest + evaluation called in-process with Prefect warm (`bench.service_inprocess`);
+and a cold `policy-monitor ingest funds` subprocess with `serve` running and without.
 """
 
 import argparse
+import json
 import os
 import shutil
+import statistics
 import subprocess
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
-
+from bench.service_inprocess import ledger, red_alert_seen
 from tests.browser import free_port
 from tests.test_service import _session, _start, _wait_for
 
@@ -52,41 +57,82 @@ def demo_seconds(work: Path) -> float:
         demo.wait(timeout=30)
 
 
-def inbox_seconds(work: Path) -> float:
-    """Return seconds from a bond ledger landing in the inbox to its alerts being published."""
+AS_OF = {"POLICY_MONITOR_AS_OF": "2022-09-30", "PREFECT_API_URL": ""}
+
+
+def _wait_for_alert(replica: Path, code: str | None, started: float, log: Path) -> float:
+    while True:
+        if red_alert_seen(replica, code):
+            return time.monotonic() - started
+        if time.monotonic() - started > 600:
+            raise RuntimeError(f"no alert after 10 minutes; see {log}")
+        time.sleep(0.1)
+
+
+def _drop(source: Path, waiting: Path) -> float:
+    waiting.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, waiting / f".{source.name}.partial")
+    started = time.monotonic()
+    (waiting / f".{source.name}.partial").rename(waiting / source.name)
+    return started
+
+
+def _cli_ingest(db: Path, path: Path, log: Path) -> float:
+    started = time.monotonic()
+    with log.open("a") as out:
+        subprocess.run(
+            [sys.executable, "-m", "policy_monitor", "--db", str(db), "ingest", "funds", str(path)],
+            env=os.environ | AS_OF,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+    return time.monotonic() - started
+
+
+def serve_seconds(work: Path, drops: int) -> dict:
+    """With `serve` running: bond file → alert, fund ledgers → alert each, a cold CLI ingest."""
     db, log = work / "svc" / "warehouse.duckdb", work / "serve.log"
     db.parent.mkdir(parents=True)
-    env = {"POLICY_MONITOR_AS_OF": "2022-09-30", "PREFECT_API_URL": ""}
     service = _start(
         ["--db", str(db), "serve", "--port", str(free_port()), "--prefect-port", str(free_port())],
-        env,
+        AS_OF,
         log,
     )
+    replica = db.with_name("warehouse.read.duckdb")
     try:
         _wait_for(log, "Your deployments are being served", service, 300)
-        source = work / "demo" / "samples" / "special_bonds_2022-09-30.xlsx"
-        waiting = db.parent / "inbox" / "bonds"
-        waiting.mkdir(parents=True)
-        shutil.copy(source, waiting / ".partial")
-        started = time.monotonic()
-        (waiting / ".partial").rename(waiting / source.name)
-        replica = db.with_name("warehouse.read.duckdb")
-        while True:
-            if replica.exists():
-                with duckdb.connect(str(replica), read_only=True) as con:
-                    if con.execute("SELECT count(*) FROM alerts").fetchone()[0]:
-                        return time.monotonic() - started
-            if time.monotonic() - started > 600:
-                raise RuntimeError(f"no alert after 10 minutes; see {log}")
-            time.sleep(1)
+        bonds = work / "demo" / "samples" / "special_bonds_2022-09-30.xlsx"
+        started = _drop(bonds, db.parent / "inbox" / "bonds")
+        result = {"bonds_s": _wait_for_alert(replica, None, started, log), "drops_s": []}
+        for n in range(drops):
+            source, code = ledger(work / "ledgers", f"s{n}")
+            started = _drop(source, db.parent / "inbox" / "funds")
+            result["drops_s"].append(_wait_for_alert(replica, code, started, log))
+        source, _code = ledger(work / "ledgers", "cli-serve")
+        result["cli_with_serve_s"] = _cli_ingest(db, source, work / "cli.log")
+        return result
     finally:
         service.terminate()
         service.wait(timeout=60)
 
 
+def inprocess_seconds(work: Path, drops: int) -> list[float]:
+    """Return the in-process (Prefect warm) file → alert times, from a worker process."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.service_inprocess", str(work / "inprocess"), str(drops)],
+        env=os.environ | AS_OF,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", action="store_true", help="keep the clone afterwards")
+    parser.add_argument("--drops", type=int, default=3, help="fund ledgers dropped (median)")
     args = parser.parse_args()
     work = ROOT / "bench" / "out" / f"service-{datetime.now():%Y%m%d-%H%M%S}"
     work.mkdir(parents=True)
@@ -96,16 +142,37 @@ def main() -> None:
     try:
         install = _timed(["make", "setup"], clone)
         demo = demo_seconds(work)
-        inbox = inbox_seconds(work)
+        served = serve_seconds(work, args.drops)
+        inprocess = inprocess_seconds(work, args.drops)
+        alone_db = work / "alone" / "warehouse.duckdb"
+        alone_db.parent.mkdir(parents=True)
+        source, _code = ledger(work / "ledgers", "cli-alone")
+        cli_alone = _cli_ingest(alone_db, source, work / "cli.log")
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
         if not args.keep:
             shutil.rmtree(clone, ignore_errors=True)
+    serve_med, inproc_med = statistics.median(served["drops_s"]), statistics.median(inprocess)
+    cli_serve = served["cli_with_serve_s"]
+    drops_text = " / ".join(f"{x:.1f}" for x in served["drops_s"])
+    inproc_text = " / ".join(f"{x:.1f}" for x in inprocess)
     print(f"install (make setup in a fresh clone, warm uv cache): {install:6.1f} s")
     print(f"demo → dashboard answering:                          {demo:6.1f} s   target ≤ 60 s")
-    print(f"inbox file → alert published (1-minute schedule):    {inbox:6.1f} s   target ≤ 120 s")
-    print(f"RATIO install_s={install:.1f} demo_s={demo:.1f} inbox_to_alert_s={inbox:.1f}")
+    print(f"bond ledger in the inbox → alert published (serve):  {served['bonds_s']:6.1f} s")
+    print(
+        f"10-row fund ledger → alert published, serve (median): {serve_med:5.1f} s   ({drops_text})"
+    )
+    print(
+        f"same ingest + evaluate in-process, Prefect warm:     {inproc_med:6.1f} s   ({inproc_text})"
+    )
+    print(f"cold `policy-monitor ingest funds`, serve running:   {cli_serve:6.1f} s")
+    print(f"cold `policy-monitor ingest funds`, no service:      {cli_alone:6.1f} s")
+    print(
+        f"RATIO serve_vs_inprocess={serve_med / inproc_med:.2f} "
+        f"cli_with_serve_vs_without={cli_serve / cli_alone:.2f} demo_s={demo:.1f} "
+        f"install_s={install:.1f} file_to_alert_s={serve_med:.1f} inprocess_s={inproc_med:.1f}"
+    )
 
 
 if __name__ == "__main__":
