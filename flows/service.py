@@ -21,6 +21,7 @@ from prefect.schedules import Cron, Interval
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from appstate import inbox
+from flows import service_state
 from flows.evaluate import evaluate_flow
 from flows.inbox import watch_inbox
 from flows.inbox_watch import watching
@@ -162,9 +163,12 @@ def run_service(db: Path, prefect_port: int = 4200, on_ready=None) -> None:
     try:
         if on_ready is not None:
             on_ready(url)
+        # the CLI's write commands find this service (and its API) by this file
+        service_state.write_state(db, service_state.service_state(db, url, inbox.inbox_path(db)))
         with temporary_settings(updates={PREFECT_API_URL: url}), watching(db):
             serve(*deployments(db), print_starting_message=True)
     finally:
+        service_state.remove_state(db)
         if server is not None:
             server.terminate()
             server.wait(timeout=30)

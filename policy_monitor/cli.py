@@ -1,6 +1,7 @@
 """The `policy-monitor` command: the one module that may import both flows and dashboard."""
 
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from policy_monitor import (
     cli_watch,
 )
 from policy_monitor.cli_common import parse_date, print_account, quiet_prefect
+from policy_monitor.cli_handoff import hand_to_inbox, prefer_service, retry_busy, running_service
 from warehouse.errors import WarehouseError
 from warehouse.settings import WarehouseSettings
 
@@ -44,9 +46,12 @@ def main_options(
             help="Warehouse file [env POLICY_MONITOR_DB; default ./data/warehouse.duckdb]"
         ),
     ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Say how each command runs its flows")
+    ] = False,
 ) -> None:
     """Global options."""
-    ctx.obj = {"db": db or WarehouseSettings().db}
+    ctx.obj = {"db": db or WarehouseSettings().db, "verbose": verbose}
 
 
 @app.command()
@@ -60,25 +65,43 @@ def ingest(
     published_on: Annotated[
         str | None, typer.Option(help="Publication date of a CPI release (YYYY-MM-DD)")
     ] = None,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for a running service to file the accounts")
+    ] = 120,
 ) -> None:
-    """Load source files; exit 0 all loaded, 1 rows quarantined, 2 a file rejected."""
-    quiet_prefect()
-    from flows.ingest import INGEST_FLOWS, evaluate_after_ingest
+    """Load source files; exit 0 all loaded, 1 rows quarantined, 2 a file rejected.
 
-    if kind not in INGEST_FLOWS:
+    With `policy-monitor serve` running for this warehouse, the files go into its inbox and the
+    service loads them (options the inbox cannot carry run against the service's Prefect API).
+    """
+    from appstate.inbox import KINDS
+
+    if kind not in KINDS:
         raise typer.BadParameter(f"unknown kind {kind!r}; use {KIND_HELP}")
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         typer.echo(f"找不到文件：{', '.join(missing)}", err=True)
         raise typer.Exit(2)
-    accounts = INGEST_FLOWS[kind](
-        paths=[str(p) for p in paths],
-        db=str(ctx.obj["db"]),
-        as_of=parse_date(as_of, "--as-of"),
-        period=parse_date(f"{period}-01" if period else None, "--period"),
-        published_on=parse_date(published_on, "--published-on"),
-    )
-    evaluate_after_ingest(accounts, str(ctx.obj["db"]), kind)
+    dates = {
+        "as_of": parse_date(as_of, "--as-of"),
+        "period": parse_date(f"{period}-01" if period else None, "--period"),
+        "published_on": parse_date(published_on, "--published-on"),
+    }
+    db = Path(ctx.obj["db"])
+    state = None if os.environ.get("PREFECT_API_URL") else running_service(db)
+    if state and not any(dates.values()) and all(p.stat().st_size for p in paths):
+        typer.echo(f"已交由运行中的服务（{state['api_url'].removesuffix('/api')}）执行", err=True)
+        accounts = hand_to_inbox(state, kind, paths, wait)
+    else:
+        prefer_service(db, ctx.obj.get("verbose", False))
+        quiet_prefect()
+        from flows.ingest import INGEST_FLOWS, evaluate_after_ingest
+
+        # each step retried on its own: a retried load would find its own rows (duplicate)
+        accounts = retry_busy(
+            lambda: INGEST_FLOWS[kind](paths=[str(p) for p in paths], db=str(db), **dates)
+        )
+        retry_busy(lambda: evaluate_after_ingest(accounts, str(db), kind))
     files = {a["file"]: a["status"] for a in accounts}
     record_in(
         Path(ctx.obj["db"]), "ingest", cli_source(), cli_source(), {"kind": kind, "files": files}

@@ -21,12 +21,15 @@ def notify(
 
     # a channel that is down is reported below; Prefect would print its task's traceback too
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    from policy_monitor.cli_handoff import prefer_service, retry_busy
+
+    db = Path(ctx.obj["db"])
+    prefer_service(db, ctx.obj.get("verbose", False))  # before Prefect reads its settings
     quiet_prefect()
     from flows.notify import digest_flow, load_notify_config, notify_flow
     from flows.notify_channels import NotifyConfigError
     from triggers.rules import RuleError
 
-    db = Path(ctx.obj["db"])
     try:
         config = load_notify_config()  # checked here: a bad file costs no flow run
     except (NotifyConfigError, RuleError) as exc:
@@ -40,7 +43,7 @@ def notify(
     if not db.exists():
         typer.echo(f"仓库 {db} 还不存在：请先导入数据并运行 policy-monitor evaluate", err=True)
         raise typer.Exit(2)
-    report = (digest_flow if digest else notify_flow)(db=str(db))
+    report = retry_busy(lambda: (digest_flow if digest else notify_flow)(db=str(db)))
     if as_json:
         echo_json([report])
     else:

@@ -65,12 +65,15 @@ def evaluate(
     day, instant = parse_date(as_of, "--as-of"), _instant(at)
     if day is not None and instant is not None and instant.date() != day:
         raise typer.BadParameter(f"--at {at} is not on the --as-of day {as_of}")
+    from policy_monitor.cli_handoff import prefer_service, retry_busy
+
+    prefer_service(Path(ctx.obj["db"]), ctx.obj.get("verbose", False))
     quiet_prefect()
     from flows.evaluate import evaluate_flow
     from triggers.rules import RuleError
 
     try:
-        summary = evaluate_flow(db=str(ctx.obj["db"]), as_of=day, at=instant)
+        summary = retry_busy(lambda: evaluate_flow(db=str(ctx.obj["db"]), as_of=day, at=instant))
     except RuleError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
