@@ -4,6 +4,13 @@ For analysts: `import policy_monitor as pm; pm.open("data/warehouse.duckdb").fun
 returns pandas DataFrames read from the published replica (see `policy_monitor.api`).
 """
 
-from policy_monitor.api import Monitor, MonitorUnavailable, open
-
 __all__ = ["Monitor", "MonitorUnavailable", "open"]
+
+
+def __getattr__(name: str):
+    # the API (DuckDB, polars) loads on first use, so the CLI's commands do not pay for it
+    if name in __all__:
+        from policy_monitor import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'policy_monitor' has no attribute {name!r}")

@@ -17,10 +17,7 @@ from policy_monitor.cli_common import (
     region_option,
     wan,
 )
-from triggers.lifecycle import AlertStateError
-from warehouse.connection import connect
 from warehouse.errors import AlertNotFound
-from warehouse.replica import publish
 
 Json = Annotated[bool, typer.Option("--json", help="Print a JSON array")]
 Region = Annotated[
@@ -219,7 +216,10 @@ def ack(
     as_json: Json = False,
 ) -> None:
     """Acknowledge a firing alert (who, and what is being done)."""
+    from triggers.lifecycle import AlertStateError
     from warehouse.alerts import acknowledge
+    from warehouse.connection import connect
+    from warehouse.replica import publish
 
     with connect(Path(ctx.obj["db"])) as con:
         try:
@@ -252,7 +252,10 @@ def silence(
 ) -> None:
     """Silence notifications of matching alerts for a while (states still change)."""
     from triggers.jurisdictions import prefix
+    from triggers.lifecycle import AlertStateError
     from warehouse.alerts import add_silence
+    from warehouse.connection import connect
+    from warehouse.replica import publish
 
     now = datetime.now(UTC)
     with connect(Path(ctx.obj["db"])) as con:

@@ -1,5 +1,6 @@
 """The one-command demo and the unattended service, end to end in real processes."""
 
+import json
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ import duckdb
 import pytest
 
 from tests.browser import free_port
+from tests.conftest import FIXTURES
 
 
 def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
@@ -99,6 +101,8 @@ def test_a_file_in_the_inbox_is_processed_by_the_service_well_before_its_schedul
     )
     try:
         _wait_for(log, "Your deployments are being served", service, 180)
+        state = json.loads((tmp_path / ".policy-monitor-service.json").read_text(encoding="utf-8"))
+        assert state["pid"] == service.pid and state["api_url"].startswith("http://127.0.0.1:")
         waiting = tmp_path / "inbox" / "bonds"
         waiting.mkdir(parents=True)
         source = samples / "special_bonds_2022-09-30.xlsx"
@@ -124,6 +128,18 @@ def test_a_file_in_the_inbox_is_processed_by_the_service_well_before_its_schedul
         assert time.monotonic() - dropped < 30  # the watch, not the (here 10-minute) schedule
         assert (tmp_path / "inbox" / "processed" / source.name).exists()
         print(f"inbox to alert: {time.monotonic() - dropped:.0f} s")
+        # the CLI finds the service and hands it the file (no temporary Prefect server)
+        funds = str(FIXTURES / "direct_funds_2022-06-30.xlsx")
+        handed = subprocess.run(
+            [sys.executable, "-m", "policy_monitor", "--db", str(db), "ingest", "funds", funds],
+            env=os.environ | env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert handed.returncode == 0, handed.stdout + handed.stderr
+        assert "已交由运行中的服务" in handed.stderr and "[已导入]" in handed.stdout
     finally:
         service.terminate()
         service.wait(timeout=60)
+    assert not (tmp_path / ".policy-monitor-service.json").exists()  # removed on SIGTERM

@@ -5,9 +5,13 @@ every region, 650000 the province, 654300 the prefecture and its counties (and n
 such as 654300-KNS), a county code only itself.
 """
 
-import re
+from __future__ import annotations
 
-import polars as pl
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # polars is imported where a frame is built: the CLI's region check needs none
+    import polars as pl
 
 _CODE = re.compile(r"\d{6}(-[A-Z0-9]+)?")
 
@@ -53,6 +57,8 @@ def depth(code: str) -> int:
 
 def covers(code: str, column: str = "region_code") -> pl.Expr:
     """Return an expression that is true for the regions under the jurisdiction `code`."""
+    import polars as pl
+
     return pl.col(column).str.starts_with(prefix(code))
 
 
@@ -61,6 +67,8 @@ def assign_rules(frame: pl.LazyFrame, rules: list, date_column: str) -> pl.LazyF
 
     Rows no rule covers get a null rule_id (the caller reports them).
     """
+    import polars as pl
+
     ordered = sorted(rules, key=lambda r: len(prefix(r.jurisdiction)), reverse=True)
     choice = pl.lit(None, dtype=pl.String)
     for rule in reversed(ordered):
@@ -75,6 +83,8 @@ def assign_rules(frame: pl.LazyFrame, rules: list, date_column: str) -> pl.LazyF
 
 def finest(frame: pl.LazyFrame) -> pl.LazyFrame:
     """Keep rows of regions with no sub-region in the frame, so totals are not counted twice."""
+    import polars as pl
+
     code = pl.col("region_code")
     base = code.str.split("-").list.first()
     ancestors = [
