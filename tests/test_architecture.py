@@ -72,3 +72,16 @@ def test_no_sql_outside_the_warehouse():
         if any(k in path.read_text(encoding="utf-8") for k in keywords)
     ]
     assert offenders == []
+
+
+def test_commands_do_not_pay_for_what_they_do_not_use():
+    """The CLI loads no heavy library to start; a flow loads no pandas (custom kinds load it)."""
+    import subprocess
+    import sys
+
+    check = (
+        "import sys, policy_monitor.cli; heavy = {'prefect', 'polars', 'duckdb', 'pandas', 'dash'}"
+        "; assert not heavy & set(sys.modules), heavy & set(sys.modules)"
+        "; import flows.ingest, flows.evaluate; assert 'pandas' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True, cwd=ROOT)

@@ -20,15 +20,16 @@ checked by `conform`. Anything wrong raises `CustomKindError` naming the module,
 records as the rule being unhealthy; the other rules still run. The findings are "commitments".
 """
 
+from __future__ import annotations
+
 import functools
 import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, ClassVar, Literal, get_args
 
-import pandas as pd
 import polars as pl
 from pydantic import BaseModel, Field, create_model
 
@@ -36,7 +37,9 @@ from triggers.commitment_findings import COMMITMENT_SCHEMA, conform, empty_findi
 from triggers.commitment_rules import CommitmentBase
 from triggers.frames import INPUTS, check_frames, collect
 from triggers.jurisdictions import covers, is_under
-from triggers.pandas_frames import is_float, percent, to_pandas, to_polars, yuan
+
+if TYPE_CHECKING:  # pandas (~2 s to import) only when a custom kind runs
+    import pandas as pd
 
 FINDINGS = "commitments"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -50,7 +53,7 @@ class CustomKindError(ValueError):
 class CustomRule(CommitmentBase):
     """The base of every custom kind's rule model; `custom_kind` says how it is evaluated."""
 
-    custom_kind: ClassVar["CustomKind"]
+    custom_kind: ClassVar[CustomKind]
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,8 @@ def is_custom(rule: object) -> bool:
 
 def evaluate_custom(rule: CustomRule, kind: CustomKind, frames: dict, as_of: date) -> pl.DataFrame:
     """Return the rule's findings (`COMMITMENT_SCHEMA`); raise CustomKindError if it fails."""
+    from triggers.pandas_frames import to_pandas
+
     if not rule.effective.covers(as_of):
         return empty_findings()
     check_frames(frames, list(kind.inputs))
@@ -162,6 +167,10 @@ def _line(exc: BaseException, file: str) -> str:
 
 def findings_of(rule: CustomRule, kind: CustomKind, returned: object, as_of: date) -> pl.DataFrame:
     """Return the pandas frame `returned` as conformed findings, or raise CustomKindError."""
+    import pandas as pd
+
+    from triggers.pandas_frames import is_float, to_polars
+
     where = f"{kind.file}: evaluate 的返回值"
     if not isinstance(returned, pd.DataFrame):
         raise CustomKindError(f"{where}应为 pandas.DataFrame，实为 {type(returned).__name__}")
@@ -217,4 +226,13 @@ def _defaults(rule: CustomRule, frame: pl.DataFrame) -> list[pl.Expr]:
     return out
 
 
-__all__ = ["CustomKind", "CustomKindError", "define_kind", "evaluate_custom", "percent", "yuan"]
+def __getattr__(name: str):
+    # `from triggers.custom_kinds import yuan, percent` in an analyst's module: pandas loads then
+    if name in ("percent", "yuan"):
+        from triggers import pandas_frames
+
+        return getattr(pandas_frames, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["CustomKind", "CustomKindError", "define_kind", "evaluate_custom"]  # + yuan, percent
