@@ -9,6 +9,7 @@ from pathlib import Path
 
 from samples._common import COUNTY_NAMES
 from samples.direct_funds import FUND_TYPES as SAMPLE_FUND_TYPES
+from samples.direct_funds import HEADER as SAMPLE_FUND_HEADER
 from samples.payments import HEADER as SAMPLE_PAYMENT_HEADER
 
 SEED = 20220630
@@ -20,19 +21,7 @@ COUNTIES = COUNTY_NAMES
 FUND_TYPES = SAMPLE_FUND_TYPES
 DEPARTMENTS = tuple(department for _, department in FUND_TYPES)
 PAYMENT_HEADER = SAMPLE_PAYMENT_HEADER
-FUND_HEADER = (
-    "序号",
-    "地区",
-    "资金名称",
-    "资金编码",
-    "主管部门",
-    "上级下达金额",
-    "已分配金额",
-    "分配率",
-    "已支出金额",
-    "支出进度",
-    "下达日期",
-)
+FUND_HEADER = SAMPLE_FUND_HEADER
 
 
 # --------------------------------------------------------------------------- data generation

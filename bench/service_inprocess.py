@@ -15,19 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-HEADER = (
-    "序号",
-    "地区",
-    "资金名称",
-    "资金编码",
-    "主管部门",
-    "上级下达金额",
-    "已分配金额",
-    "分配率",
-    "已支出金额",
-    "支出进度",
-    "下达日期",
-)
+from samples.direct_funds import HEADER  # the sample ledger's layout
 
 
 def ledger(folder: Path, tag: str) -> tuple[Path, str]:

@@ -24,25 +24,21 @@ YI = Decimal(100_000_000)
 SHEET, DISPUTED_SHEET = "承诺事项明细", "有分歧欠款"
 EXACT_WAN = {"function": "params.value == null ? '—' : d3.format(',.6~f')(params.value)"}
 
+_LEVELS_AND_MONEY: Columns = {  # the counts and money both summary tables show
+    "red": ("红灯", "text", 82),
+    "yellow": ("黄灯", "text", 82),
+    "green": ("绿灯", "text", 82),
+    "outstanding_wan": ("未完成(万元)", "money", 120),
+    "overdue_wan": ("逾期(万元)", "money", 110),
+}
 RULES: Columns = {
     "commitment": ("承诺事项", "name", 200),
     "source": ("文件依据", "text", 200),  # one line; the whole citation in its tooltip
     "lead_units": ("牵头单位", "name", 110),
-    "red": ("红灯", "text", 82),
-    "yellow": ("黄灯", "text", 82),
-    "green": ("绿灯", "text", 82),
-    "outstanding_wan": ("未完成(万元)", "money", 120),
-    "overdue_wan": ("逾期(万元)", "money", 110),
+    **_LEVELS_AND_MONEY,
     "disputed_items": ("有分歧", "text", 80),
 }
-LEADS: Columns = {
-    "lead_unit": ("牵头单位", "name", 130),
-    "red": ("红灯", "text", 82),
-    "yellow": ("黄灯", "text", 82),
-    "green": ("绿灯", "text", 82),
-    "outstanding_wan": ("未完成(万元)", "money", 120),
-    "overdue_wan": ("逾期(万元)", "money", 110),
-}
+LEADS: Columns = {"lead_unit": ("牵头单位", "name", 130), **_LEVELS_AND_MONEY}
 ITEMS: Columns = {  # the light early: a row's level stays in view on a 1400 px screen
     "region_name": ("地区", "text", 100),
     "subject": ("事项", "name", 190),
