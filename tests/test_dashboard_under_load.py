@@ -78,8 +78,16 @@ def test_pages_answer_during_a_five_million_row_load(samples, tmp_path):
         # an acknowledgment while the warehouse is held is kept, then applied by the next writer
         page.goto(f"{url}/alerts")
         row = page.locator("#alerts-grid .ag-center-cols-container .ag-row").first
-        expect(row.locator("[col-id=alert_id]")).to_have_text(re.compile(r"\d+"))
-        alert_id = int(row.locator("[col-id=alert_id]").inner_text())
+        cell = row.locator("[col-id=alert_id]")
+        expect(cell).to_have_text(re.compile(r"\d+"))
+        # the grid may redraw its rows between the check and the read: read until it holds a number
+        first_id = """() => {
+            const el = document.querySelector(
+                '#alerts-grid .ag-center-cols-container .ag-row [col-id=alert_id]');
+            const text = el ? el.innerText.trim() : '';
+            return /^[0-9]+$/.test(text) ? text : null;
+        }"""
+        alert_id = int(page.wait_for_function(first_id, timeout=10_000).json_value())
         row.click()
         page.fill("#alerts-note", "导入期间确认")
         page.click("#alerts-ack")
